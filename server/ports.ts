@@ -1,0 +1,107 @@
+/**
+ * The small interfaces the app needs from the outside world. Redis implements them for production
+ * (server/adapters/redis), the in-process memory adapters implement them for the demo without Redis.
+ */
+import type { HotlineEvent } from '../shared/events';
+
+/** One entry of the event stream as stored: its stream ID and the raw `event` field (null if absent). */
+export interface LogEntry {
+  id: string;
+  /** the JSON text of the `event` field, or null when the entry has no such field */
+  raw: string | null;
+  /** every field name of the entry, to reject entries with extra or missing fields */
+  fields: string[];
+}
+
+export interface EventLog {
+  /**
+   * Appends the events in order, atomically (all or none), and returns their stream IDs.
+   * Used by HTTP ingest, user actions and the simulator: the one write path.
+   */
+  append(events: readonly HotlineEvent[]): Promise<string[]>;
+  /**
+   * Entries strictly after `cursor` ("0-0" for the start), at most `count`, waiting up to
+   * `blockMs` for new ones when there are none. Returns [] on timeout.
+   */
+  read(cursor: string, count: number, blockMs: number): Promise<LogEntry[]>;
+  /** Copies an entry that failed validation, with the reason, to the rejected stream. */
+  reject(entry: LogEntry, reason: string): Promise<void>;
+  /** Stream ID of the newest entry ("0-0" when empty): readiness compares the reader's cursor to it. */
+  lastId(): Promise<string>;
+  /** Closes connections (a blocked read returns []). */
+  close(): Promise<void>;
+}
+
+export interface StoredSnapshot {
+  cursor: string;
+  /** JSON text of the core state */
+  state: string;
+}
+
+export interface SnapshotStore {
+  load(): Promise<StoredSnapshot | null>;
+  save(snapshot: StoredSnapshot): Promise<void>;
+}
+
+export type Role = 'admin' | 'lead' | 'director' | 'wall';
+export type PersonRole = Exclude<Role, 'wall'>;
+
+export interface UserRecord {
+  username: string;
+  role: PersonRole;
+  /** "scrypt$N$r$p$salt$hash" (base64 parts) */
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: number;
+  /** tokens issued before this instant are void (password change, logout-all, disable) */
+  tokensValidAfter: number;
+}
+
+export interface DeviceRecord {
+  id: string;
+  name: string;
+  /** sha256 of the device token; the token itself is shown once and never stored */
+  tokenHash: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface Accounts {
+  getUser(username: string): Promise<UserRecord | null>;
+  /** false when the name is taken */
+  createUser(user: UserRecord): Promise<boolean>;
+  updateUser(user: UserRecord): Promise<void>;
+  listUsers(): Promise<UserRecord[]>;
+  hasAdmin(): Promise<boolean>;
+  createDevice(device: DeviceRecord): Promise<void>;
+  getDeviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;
+  getDevice(id: string): Promise<DeviceRecord | null>;
+  updateDevice(device: DeviceRecord): Promise<void>;
+  listDevices(): Promise<DeviceRecord[]>;
+  /** a secret shared by every node, created once: signs session tokens */
+  tokenSecret(): Promise<Buffer>;
+  /** revoked session token ids (logout), kept until they would expire anyway */
+  revokeToken(tokenId: string, expiresAt: number): Promise<void>;
+  isTokenRevoked(tokenId: string): Promise<boolean>;
+}
+
+export interface AuditRecord {
+  at: number;
+  actor: string;
+  role: Role | 'system';
+  action: string;
+  subject: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditLog {
+  append(record: AuditRecord): Promise<void>;
+  /** records with `at` in [from, to) */
+  list(from: number, to: number): Promise<AuditRecord[]>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

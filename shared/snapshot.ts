@@ -1,0 +1,158 @@
+/**
+ * The snapshot: the whole current view, as `GET /api/v1/snapshot` and the Socket.IO `snapshot`
+ * event carry it. Field names are fixed by the public API (docs/api.md). Optional values are `null`.
+ */
+import type { Category, IncidentSeverity } from './events';
+
+export const AGENT_STATES = ['offline', 'logged_in', 'available', 'ringing', 'talking', 'wrapup', 'busy'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
+/** The per-window figures of the metric definitions (today, shift). Seconds, unrounded. */
+export interface WindowStats {
+  offered: number;
+  answered: number;
+  abandoned: number;
+  shortAbandoned: number;
+  answeredInSL: number;
+  serviceLevel: number | null;
+  answerRate: number | null;
+  timelyRate: number | null;
+  asaSec: number | null;
+  maxWaitSec: number | null;
+  avgTalkSec: number | null;
+  avgHandleSec: number | null;
+}
+
+export interface ShiftView extends WindowStats {
+  name: string;
+  /** epoch ms of the current shift's start */
+  start: number;
+  /** epoch ms of the next shift's start (where this one ends) */
+  end: number;
+}
+
+export interface IntervalBucket {
+  start: number;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  shortAbandoned: number;
+  answeredInSL: number;
+}
+
+export interface QueueFigures {
+  waiting: number;
+  longestWaitSec: number | null;
+}
+
+export interface WaitingCall {
+  callId: string;
+  queue: string;
+  /** epoch ms of the latest call.queued (a transferred call waits from its transfer) */
+  since: number;
+  /** masked caller number, or null when unknown */
+  caller: string | null;
+  /** the agent it is ringing at, or null */
+  agentId: string | null;
+}
+
+export interface AgentView {
+  id: string;
+  name: string | null;
+  seat: string | null;
+  state: AgentState;
+  since: number;
+  reason: string | null;
+  callId: string | null;
+}
+
+export type AgentCounts = Record<AgentState, number>;
+
+export interface MissedCallView {
+  callId: string;
+  /** masked */
+  caller: string;
+  abandonedAt: number;
+  due: number;
+  overdue: boolean;
+}
+
+/** A missed call that was returned today (回复), kept so the lead sees who called back and when. */
+export interface ReturnedCallView {
+  callId: string;
+  /** masked */
+  caller: string;
+  abandonedAt: number;
+  returnedBy: string;
+  returnedAt: number;
+  reached: boolean | null;
+  /** returned after its due time */
+  late: boolean;
+}
+
+export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface IncidentView {
+  incidentId: string;
+  title: string;
+  severity: IncidentSeverity;
+  location: string | null;
+  raisedAt: number;
+  /** the operator (工号) who raised it, or null */
+  raisedBy: string | null;
+  status: IncidentStatus;
+  acknowledgements: { by: string; role: 'lead' | 'director'; at: number }[];
+  escalatedTo: 'director' | 'external' | null;
+  reportedAt: number | null;
+  resolvedAt: number | null;
+  report: { by: string; nature: string; harm: string; measures: string; progress: string } | null;
+  resolvedBy: string | null;
+}
+
+export const ALERT_RULES = [
+  'call_waiting',
+  'no_agent_available',
+  'missed_call_overdue',
+  'rona',
+  'not_signed_in',
+  'busy_too_long',
+  'restricted_window',
+  'handover_gap',
+  'incident_unacknowledged',
+  'incident_director_pending',
+  'incident_report_overdue',
+  'service_level_low',
+] as const;
+export type AlertRule = (typeof ALERT_RULES)[number];
+
+export interface AlertView {
+  id: string;
+  rule: AlertRule;
+  severity: 'warning' | 'critical';
+  subject: string;
+  since: number;
+  message: string;
+  acknowledgedBy: string | null;
+  acknowledgedAt: number | null;
+}
+
+export interface Snapshot {
+  cursor: string;
+  serverTime: number;
+  center: { name: string; timeZone: string };
+  shift: ShiftView;
+  today: WindowStats;
+  intervals: IntervalBucket[];
+  queue: QueueFigures & { byQueue: Record<string, QueueFigures>; calls: WaitingCall[] };
+  agents: AgentView[];
+  agentCounts: AgentCounts;
+  missedCalls: MissedCallView[];
+  /** missed calls returned today, newest first */
+  returnedCalls: ReturnedCallView[];
+  /** today's callbacks: returned in time, returned late, and pending past due now */
+  callbacks: { returnedToday: number; returnedLateToday: number; overdueNow: number };
+  categories: Record<Category, number>;
+  incidents: IncidentView[];
+  alerts: AlertView[];
+  ingest: { rejected: number; duplicates: number; anomalies: number };
+}

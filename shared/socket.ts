@@ -1,0 +1,23 @@
+/**
+ * Socket.IO event maps, declared once and used by both sides:
+ * `Server<ClientToServerEvents, ServerToClientEvents>` and `Socket<ServerToClientEvents, ClientToServerEvents>`.
+ */
+import type { Patch } from './patch';
+import type { Snapshot } from './snapshot';
+
+export interface ServerToClientEvents {
+  /** the full state: on connect and after `resync` */
+  snapshot: (snapshot: Snapshot) => void;
+  /** the changes since the previous message; `seq` increases by one per patch on this connection */
+  patch: (patch: Patch) => void;
+  /** the server is closing this connection for a reason the client should show (e.g. device revoked) */
+  closing: (reason: { code: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  /** ask for a fresh snapshot (after a gap in `seq`) */
+  resync: () => void;
+}
+
+/** Socket.IO connect_error message when the handshake token is missing or bad. */
+export const UNAUTHORIZED = 'unauthorized';

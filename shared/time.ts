@@ -1,0 +1,141 @@
+/**
+ * Calendar arithmetic in the center's IANA time zone, with no dependency on the process's own TZ.
+ * "Today", shift boundaries and the 30-minute intervals are all wall-clock notions of that zone.
+ */
+import type { CenterConfig } from './config';
+
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0 = Sunday */
+  weekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** Wall-clock fields of an instant in a zone. */
+export function localParts(ms: number, tz: string): LocalParts {
+  const out: Record<string, string> = {};
+  for (const p of formatter(tz).formatToParts(new Date(ms))) out[p.type] = p.value;
+  return {
+    year: Number(out.year),
+    month: Number(out.month),
+    day: Number(out.day),
+    hour: Number(out.hour),
+    minute: Number(out.minute),
+    second: Number(out.second),
+    weekday: WEEKDAYS[out.weekday ?? 'Sun'] ?? 0,
+  };
+}
+
+/** The zone's offset from UTC at an instant, in ms (Asia/Shanghai: +8 h). */
+export function zoneOffsetMs(ms: number, tz: string): number {
+  const p = localParts(ms, tz);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The instant at which the wall clock of `tz` shows the given local date and minute of day.
+ * In a DST gap the later instant is used; in an overlap, the earlier one.
+ * `day` may overflow (day 0, day 32) like Date.UTC.
+ */
+export function zonedEpoch(year: number, month: number, day: number, minuteOfDay: number, tz: string): number {
+  const wall = Date.UTC(year, month - 1, day, 0, minuteOfDay);
+  let guess = wall - zoneOffsetMs(wall, tz);
+  const second = wall - zoneOffsetMs(guess, tz);
+  if (second !== guess) {
+    // offset changed between the two guesses (DST edge); take the one that maps back, else the later.
+    const back = (g: number) => {
+      const p = localParts(g, tz);
+      return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) === wall;
+    };
+    guess = back(second) ? second : back(guess) ? guess : Math.max(guess, second);
+  }
+  return guess;
+}
+
+/** Local midnight that starts the calendar day containing `ms`. */
+export function startOfDay(ms: number, tz: string): number {
+  const p = localParts(ms, tz);
+  return zonedEpoch(p.year, p.month, p.day, 0, tz);
+}
+
+/** Start of the 30-minute wall-clock bucket containing `ms`. */
+export function intervalStart(ms: number, tz: string): number {
+  const p = localParts(ms, tz);
+  return zonedEpoch(p.year, p.month, p.day, Math.floor((p.hour * 60 + p.minute) / 30) * 30, tz);
+}
+
+/** Starts of today's 30-minute buckets, from local midnight up to the one containing `now`. */
+export function intervalStarts(now: number, tz: string): number[] {
+  const p = localParts(now, tz);
+  const out: number[] = [];
+  for (let k = 0; k < 48; k++) {
+    const s = zonedEpoch(p.year, p.month, p.day, k * 30, tz);
+    if (s > now) break;
+    if (out.length === 0 || s > out[out.length - 1]!) out.push(s);
+  }
+  return out;
+}
+
+export interface ShiftWindow {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/** The shift in force at `ms`: each shift runs from its start to the next one's, wrapping midnight. */
+export function shiftAt(ms: number, config: Pick<CenterConfig, 'shifts' | 'timeZone'>): ShiftWindow {
+  const p = localParts(ms, config.timeZone);
+  const starts: { name: string; at: number }[] = [];
+  for (const dayOffset of [-1, 0, 1]) {
+    for (const s of config.shifts) {
+      starts.push({ name: s.name, at: zonedEpoch(p.year, p.month, p.day + dayOffset, s.startMin, config.timeZone) });
+    }
+  }
+  starts.sort((a, b) => a.at - b.at);
+  let i = starts.length - 1;
+  while (i > 0 && starts[i]!.at > ms) i--;
+  const cur = starts[i]!;
+  const next = starts[i + 1] ?? { at: cur.at + 86_400_000 };
+  return { name: cur.name, start: cur.at, end: next.at };
+}
+
+/** Every shift boundary (instant a shift starts) within [from, to]. */
+export function shiftBoundaries(from: number, to: number, config: Pick<CenterConfig, 'shifts' | 'timeZone'>): number[] {
+  const out: number[] = [];
+  const p = localParts(from, config.timeZone);
+  const days = Math.ceil((to - from) / 86_400_000) + 2;
+  for (let d = -1; d <= days; d++) {
+    for (const s of config.shifts) {
+      const at = zonedEpoch(p.year, p.month, p.day + d, s.startMin, config.timeZone);
+      if (at >= from && at <= to) out.push(at);
+    }
+  }
+  return [...new Set(out)].sort((a, b) => a - b);
+}
