@@ -1,0 +1,56 @@
+/**
+ * `POST /api/v1/events`: HTTP ingest exactly as the event contract says. All or nothing: every
+ * event valid and appended in body order, or none.
+ */
+import express, { Router, type Request, type Response } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { parseEvent, type EventIssue, type HotlineEvent } from '../../../shared/events';
+import type { EventLog } from '../../ports';
+import { bearer } from './guard';
+import { sendError } from './errors';
+
+export const MAX_EVENTS_PER_REQUEST = 1000;
+export const MAX_BODY = '1mb';
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function ingestRouter(log: EventLog, ingestToken: string | null): Router {
+  const r = Router();
+  r.post(
+    '/api/v1/events',
+    (req, res, next) => {
+      if (!ingestToken) return sendError(res, 503, 'ingest_disabled', 'HTTP ingest is not configured (INGEST_TOKEN)');
+      const t = bearer(req);
+      if (!t || !sameToken(t, ingestToken)) return sendError(res, 401, 'unauthorized', 'missing or wrong ingest token');
+      if (!req.is('application/json')) return sendError(res, 415, 'unsupported_media_type', 'send Content-Type: application/json');
+      next();
+    },
+    express.json({ limit: MAX_BODY, strict: false, type: () => true }),
+    async (req: Request, res: Response) => {
+      const body: unknown = req.body;
+      const items = Array.isArray(body) ? body : [body];
+      if (Array.isArray(body) && body.length === 0) {
+        return sendError(res, 400, 'invalid_event', 'no events in the body', { details: [{ index: 0, path: '', message: 'the array is empty' }] });
+      }
+      if (items.length > MAX_EVENTS_PER_REQUEST) {
+        return sendError(res, 400, 'invalid_event', `at most ${MAX_EVENTS_PER_REQUEST} events per request`, {
+          details: [{ index: MAX_EVENTS_PER_REQUEST, path: '', message: `more than ${MAX_EVENTS_PER_REQUEST} events` }],
+        });
+      }
+      const details: EventIssue[] = [];
+      items.forEach((item, index) => {
+        const p = parseEvent(item, index);
+        if (!p.ok) details.push(...p.issues);
+      });
+      if (details.length) return sendError(res, 400, 'invalid_event', `${details.length} problem(s) in the body; nothing was appended`, { details: details.slice(0, 100) });
+      // the original objects go to the log, unknown extra fields included: the stream is the record
+      const ids = await log.append(items as HotlineEvent[]);
+      res.status(202).json({ accepted: ids.length, cursor: ids[ids.length - 1] });
+    },
+  );
+  return r;
+}

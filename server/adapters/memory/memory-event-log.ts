@@ -1,0 +1,141 @@
+/**
+ * The event log in process memory, for the demo without Redis and for fast tests. It mimics the Redis
+ * stream closely: `<ms>-<seq>` IDs that only grow, field lists per entry, a read that blocks until an
+ * append, its timeout or close.
+ */
+import type { HotlineEvent } from '../../../shared/events';
+import { systemClock, type Clock, type EventLog, type LogEntry } from '../../ports';
+
+interface StreamId {
+  ms: number;
+  seq: number;
+}
+
+interface StoredEntry {
+  id: string;
+  key: StreamId;
+  fields: Array<[string, string]>;
+}
+
+/** What `reject` kept, as the Redis adapter writes it to `<prefix>events:rejected`. */
+export interface RejectedEntry {
+  id: string;
+  raw: string;
+  reason: string;
+}
+
+const ID_PATTERN = /^(\d+)(?:-(\d+))?$/;
+
+function parseId(id: string): StreamId {
+  const m = ID_PATTERN.exec(id);
+  if (!m) throw new Error(`invalid stream ID: ${JSON.stringify(id)}`);
+  return { ms: Number(m[1]), seq: m[2] === undefined ? 0 : Number(m[2]) };
+}
+
+function compareIds(a: StreamId, b: StreamId): number {
+  return a.ms - b.ms || a.seq - b.seq;
+}
+
+/** EventLog in memory. The clock only feeds the ms part of new IDs, as Redis' own clock would. */
+export class MemoryEventLog implements EventLog {
+  readonly #entries: StoredEntry[] = [];
+  readonly #rejected: RejectedEntry[] = [];
+  readonly #waiters = new Set<() => void>();
+  #last: StreamId = { ms: 0, seq: 0 };
+  #closed = false;
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  async append(events: readonly HotlineEvent[]): Promise<string[]> {
+    // Serialise everything first so that one bad event leaves the log untouched.
+    const texts = events.map((e) => JSON.stringify(e));
+    const ids = texts.map((text) => this.#add([['event', text]]));
+    this.#wake();
+    return ids;
+  }
+
+  /**
+   * Appends an entry with arbitrary fields, like a raw XADD: lets tests and fault drills put entries
+   * with a missing or extra field into the log. Returns the new ID.
+   */
+  appendFields(fields: ReadonlyArray<readonly [string, string]>): string {
+    const id = this.#add(fields.map(([name, value]) => [name, value]));
+    this.#wake();
+    return id;
+  }
+
+  async read(cursor: string, count: number, blockMs: number): Promise<LogEntry[]> {
+    const after = parseId(cursor);
+    const limit = Math.max(1, Math.floor(count));
+    const deadline = Date.now() + Math.max(0, blockMs);
+    for (;;) {
+      if (this.#closed) return [];
+      const found = this.#after(after, limit);
+      const left = deadline - Date.now();
+      if (found.length > 0 || left <= 0) return found;
+      await this.#waitForAppend(left);
+    }
+  }
+
+  async reject(entry: LogEntry, reason: string): Promise<void> {
+    // like the Redis adapter: one copy per original entry, however many times it is met
+    const last = this.#rejected[this.#rejected.length - 1];
+    if (last && compareIds(parseId(entry.id), parseId(last.id)) <= 0) return;
+    this.#rejected.push({ id: entry.id, raw: entry.raw ?? '', reason });
+  }
+
+  /** Everything `reject` received, oldest first. */
+  rejected(): RejectedEntry[] {
+    return this.#rejected.map((r) => ({ ...r }));
+  }
+
+  async lastId(): Promise<string> {
+    return this.#entries.at(-1)?.id ?? '0-0';
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#wake();
+  }
+
+  #add(fields: Array<[string, string]>): string {
+    const now = Math.max(0, Math.floor(this.clock.now()));
+    // Like Redis: a clock that stands still or steps back only bumps the sequence number.
+    const key = now > this.#last.ms ? { ms: now, seq: 0 } : { ms: this.#last.ms, seq: this.#last.seq + 1 };
+    this.#last = key;
+    const id = `${key.ms}-${key.seq}`;
+    this.#entries.push({ id, key, fields });
+    return id;
+  }
+
+  #after(cursor: StreamId, limit: number): LogEntry[] {
+    // Entries are sorted by ID: binary search for the first one past the cursor.
+    let lo = 0;
+    let hi = this.#entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareIds(this.#entries[mid]!.key, cursor) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.#entries.slice(lo, lo + limit).map((e) => {
+      const event = e.fields.find(([name]) => name === 'event');
+      return { id: e.id, raw: event ? event[1] : null, fields: e.fields.map(([name]) => name) };
+    });
+  }
+
+  #waitForAppend(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#waiters.add(done);
+    });
+  }
+
+  #wake(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * createApp(ports, config) → { start, stop }: wiring only, no business logic.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { CenterConfig } from '../shared/config';
+import { hashPassword, TokenService } from './auth';
+import { LiveView } from './live-view';
+import { compareIds, Replica } from './replica';
+import type { Accounts, AuditLog, Clock, EventLog, SnapshotStore } from './ports';
+import { createHttpApp } from './adapters/http/http-app';
+import { ingestRouter } from './adapters/http/ingest';
+import { peopleRouter } from './adapters/http/people';
+import { actionsRouter } from './adapters/http/actions';
+import { privacyRouter } from './adapters/http/privacy';
+import { attachRealtime, type Realtime } from './adapters/realtime/socket';
+
+export interface AppPorts {
+  log: EventLog;
+  snapshots: SnapshotStore;
+  accounts: Accounts;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface AppOptions {
+  config: CenterConfig;
+  port: number;
+  host: string;
+  ingestToken: string | null;
+  adminPassword: string | null;
+  /** directory of the built client, or null to serve the API only */
+  clientDir: string | null;
+  allowedOrigins?: string[];
+  tokenTtlMs?: number;
+  loginLimit?: number;
+  snapshotEveryMs?: number;
+}
+
+export interface RunningApp {
+  port: number;
+  url: string;
+  replica: Replica;
+  view: LiveView;
+  stop(): Promise<void>;
+}
+
+/** Creates the `admin` account from ADMIN_PASSWORD when no active admin exists. */
+async function bootstrapAdmin(accounts: Accounts, password: string | null, clock: Clock, logger: Logger): Promise<void> {
+  if (!password || (await accounts.hasAdmin())) return;
+  const now = clock.now();
+  const record = { username: 'admin', role: 'admin' as const, passwordHash: await hashPassword(password), disabled: false, createdAt: now, tokensValidAfter: 0 };
+  if (!(await accounts.createUser(record))) {
+    const existing = await accounts.getUser('admin');
+    await accounts.updateUser({ ...record, createdAt: existing?.createdAt ?? now, tokensValidAfter: now });
+  }
+  logger.info('created the admin account from ADMIN_PASSWORD');
+}
+
+export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningApp> {
+  const { logger, clock } = ports;
+  const allowedOrigins = o.allowedOrigins ?? [];
+  await bootstrapAdmin(ports.accounts, o.adminPassword, clock, logger);
+  const replica = new Replica({ log: ports.log, snapshots: ports.snapshots, logger, snapshotEveryMs: o.snapshotEveryMs ?? 5000 });
+  await replica.start();
+  const view = new LiveView(replica, o.config, clock);
+  view.start();
+  const tokens = new TokenService(ports.accounts, clock, o.tokenTtlMs);
+  let realtime: Realtime | null = null;
+  const disconnect = (m: { deviceId?: string; username?: string }) => realtime?.disconnect(m);
+
+  const http = createHttpApp({
+    logger,
+    tokens,
+    view,
+    clientDir: o.clientDir,
+    allowedOrigins,
+    routers: [
+      ingestRouter(ports.log, o.ingestToken),
+      peopleRouter({ accounts: ports.accounts, audit: ports.audit, tokens, clock, disconnect, loginLimit: o.loginLimit }),
+      actionsRouter({ log: ports.log, replica, view, tokens, audit: ports.audit, clock }),
+      privacyRouter({ replica, tokens, audit: ports.audit, clock, timeZone: o.config.timeZone }),
+    ],
+    ready: async () => {
+      if (!replica.connected) return { ok: false, reason: 'event log unreachable' };
+      try {
+        const last = await ports.log.lastId();
+        if (compareIds(replica.cursor, last) < 0) return { ok: false, reason: `catching up (at ${replica.cursor}, log at ${last})` };
+        return { ok: true };
+      } catch {
+        return { ok: false, reason: 'event log unreachable' };
+      }
+    },
+  });
+  const server: Server = createServer(http);
+  realtime = attachRealtime(server, { view, tokens, logger, allowedOrigins });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;
+  logger.info({ port }, 'listening');
+
+  return {
+    port,
+    url: `http://${host}:${port}`,
+    replica,
+    view,
+    async stop() {
+      view.stop();
+      await realtime?.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await replica.stop();
+    },
+  };
+}

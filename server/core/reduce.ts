@@ -1,0 +1,506 @@
+/**
+ * `reduce`: applies events, in stream order, to the core state. Deterministic and free of I/O:
+ * the same stream gives the same state on every node. Odd sequences are applied as far as they make
+ * sense and counted as anomalies; valid events never make it throw.
+ */
+import type { EventOf, HotlineEvent } from '../../shared/events';
+import type { AgentState } from '../../shared/snapshot';
+import { emptyState, type AgentRec, type CallRec, type State } from './state';
+
+const HOUR = 3_600_000;
+/** Idempotency memory: at least 24 h of event ids (the contract's minimum), plus margin. */
+const SEEN_KEEP_MS = 25 * HOUR;
+const SEEN_MAX = 2_000_000;
+/** Finished calls, tickets, acks and resolved incidents are kept two days: today's windows need yesterday's night shift. */
+const HISTORY_KEEP_MS = 50 * HOUR;
+const RONA_KEEP = 20;
+const RESTRICTED_KEEP_MS = 26 * HOUR;
+const PRUNE_EVERY = 2_000;
+
+const SIGNED_IN: ReadonlySet<AgentState> = new Set(['available', 'ringing', 'talking', 'wrapup', 'busy']);
+
+/** Milliseconds part of a stream ID ("1764374400000-0" → 1764374400000); 0 when not parseable. */
+export function streamIdMs(id: string): number {
+  const n = Number(id.split('-')[0]);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/**
+ * Holds a state and applies events to it in place. Pruning is driven by the stream IDs' time
+ * (set by Redis when the event was appended), never by the wall clock and never by a source's `ts`,
+ * so a bogus timestamp cannot wipe the memory and every replica prunes identically.
+ */
+export class Reducer {
+  readonly state: State;
+  private readonly seen: Set<string>;
+  private sincePrune = 0;
+
+  constructor(state: State = emptyState()) {
+    this.state = state;
+    this.seen = new Set(state.seen.map(([id]) => id));
+  }
+
+  /** Counts an entry that failed validation (it is not applied). */
+  noteRejected(): void {
+    this.state.counters.rejected++;
+  }
+
+  /**
+   * Applies one valid event. `streamId` is its position in the log; its time drives pruning.
+   * Returns false for a duplicate id (ignored, counted).
+   */
+  apply(event: HotlineEvent, streamId = '0-0'): boolean {
+    const s = this.state;
+    if (this.seen.has(event.id)) {
+      s.counters.duplicates++;
+      return false;
+    }
+    const arrival = streamIdMs(streamId) || event.ts;
+    this.seen.add(event.id);
+    s.seen.push([event.id, arrival]);
+    s.latestTs = Math.max(s.latestTs, arrival);
+    s.counters.applied++;
+    this.dispatch(event);
+    this.updateNoAgent(event.ts);
+    if (++this.sincePrune >= PRUNE_EVERY) this.prune();
+    return true;
+  }
+
+  private anomaly(): void {
+    this.state.counters.anomalies++;
+  }
+
+  private dispatch(e: HotlineEvent): void {
+    switch (e.type) {
+      case 'agent.login': {
+        const a = this.agent(e.agentId, e.ts);
+        if (e.name) a.name = e.name;
+        if (a.state === 'offline') this.setState(a, 'logged_in', e.ts);
+        else if (SIGNED_IN.has(a.state)) {
+          // a login while signed in: the system lost track; treat as a fresh login
+          this.anomaly();
+          this.leaveSeat(a, e.ts);
+          this.setState(a, 'logged_in', e.ts);
+        }
+        return;
+      }
+      case 'agent.signin': {
+        const a = this.agent(e.agentId, e.ts);
+        if (e.seat && e.seat !== a.seat) {
+          this.leaveSeat(a, e.ts);
+          a.seat = e.seat;
+        }
+        if (!SIGNED_IN.has(a.state)) this.setState(a, 'available', e.ts);
+        if (a.seat) {
+          const seat = (this.state.seats[a.seat] ??= { agentId: null, vacatedAt: null, vacatedBy: null });
+          if (seat.vacatedAt !== null && seat.vacatedBy && seat.vacatedBy !== a.id) this.markTakenOver(seat.vacatedBy, a.seat, e.ts);
+          seat.agentId = a.id;
+          seat.vacatedAt = null;
+          seat.vacatedBy = null;
+        }
+        return;
+      }
+      case 'agent.busy': {
+        const a = this.agent(e.agentId, e.ts);
+        const reason = e.reason ?? null;
+        if (a.state !== 'busy' || a.reason !== reason) this.setState(a, 'busy', e.ts, reason);
+        a.restricted.push({ ts: e.ts, type: 'busy', seat: null, takenOverAt: null });
+        return;
+      }
+      case 'agent.ready': {
+        const a = this.agent(e.agentId, e.ts);
+        if (a.state !== 'available') this.setState(a, 'available', e.ts);
+        return;
+      }
+      case 'agent.signout': {
+        const a = this.agent(e.agentId, e.ts);
+        const wasIn = SIGNED_IN.has(a.state);
+        if (wasIn) this.leaveSeat(a, e.ts);
+        if (a.state !== 'logged_in') this.setState(a, 'logged_in', e.ts);
+        a.restricted.push({ ts: e.ts, type: 'signout', seat: wasIn ? a.seat : null, takenOverAt: null });
+        return;
+      }
+      case 'agent.logout': {
+        const a = this.agent(e.agentId, e.ts);
+        if (SIGNED_IN.has(a.state)) this.leaveSeat(a, e.ts);
+        if (a.state !== 'offline') this.setState(a, 'offline', e.ts);
+        return;
+      }
+      case 'call.queued':
+        return this.callQueued(e);
+      case 'call.ringing': {
+        const c = this.call(e.callId, e.ts);
+        if (c.status !== 'waiting') this.anomaly();
+        if (c.ringingAgent && c.ringingAgent !== e.agentId) this.releaseRinging(c, e.ts);
+        const a = this.agent(e.agentId, e.ts);
+        this.endWrap(a, e.ts);
+        c.ringingAgent = a.id;
+        this.setState(a, 'ringing', e.ts, null, c.id);
+        return;
+      }
+      case 'call.answered':
+        return this.callAnswered(e);
+      case 'call.rona': {
+        const c = this.call(e.callId, e.ts);
+        const a = this.agent(e.agentId, e.ts);
+        a.ronas.push(e.ts);
+        if (a.ronas.length > RONA_KEEP) a.ronas.splice(0, a.ronas.length - RONA_KEEP);
+        if (c.ringingAgent === a.id) c.ringingAgent = null;
+        else this.anomaly();
+        if (a.state === 'ringing' && a.callId === c.id) this.setState(a, 'available', e.ts);
+        return;
+      }
+      case 'call.abandoned':
+        return this.callGone(e.callId, e.ts, false);
+      case 'call.transferred': {
+        const c = this.call(e.callId, e.ts);
+        if (c.status !== 'talking') this.anomaly();
+        this.endTalk(c, e.ts, e.agentId);
+        c.status = 'waiting';
+        c.queue = e.queue;
+        c.waitingSince = e.ts;
+        return;
+      }
+      case 'call.ended':
+        return this.callGone(e.callId, e.ts, true);
+      case 'callback.completed': {
+        const m = this.state.missed[e.callId];
+        if (!m) {
+          this.anomaly();
+          return;
+        }
+        if (m.returnedAt !== null) return; // returned already: the first return stands
+        m.returnedBy = e.agentId;
+        m.returnedAt = e.ts;
+        m.reached = e.reached ?? null;
+        return;
+      }
+      case 'ticket.created': {
+        if (this.state.tickets.some((t) => t.ticketId === e.ticketId)) {
+          this.anomaly();
+          return;
+        }
+        this.state.tickets.push({ ts: e.ts, category: e.category, ticketId: e.ticketId });
+        return;
+      }
+      case 'incident.raised': {
+        if (this.state.incidents[e.incidentId]) {
+          this.anomaly();
+          return;
+        }
+        this.state.incidents[e.incidentId] = {
+          incidentId: e.incidentId,
+          title: e.title,
+          severity: e.severity,
+          location: e.location ?? null,
+          callId: e.callId ?? null,
+          raisedAt: e.ts,
+          raisedBy: e.agentId ?? null,
+          acknowledgements: [],
+          escalations: [],
+          report: null,
+          resolvedAt: null,
+          resolvedBy: null,
+          note: null,
+        };
+        return;
+      }
+      case 'incident.acknowledged':
+      case 'incident.escalated':
+      case 'incident.reported':
+      case 'incident.resolved':
+        return this.incidentAction(e);
+      case 'alert.acknowledged': {
+        if (this.state.alertAcks[e.alertId]) return; // first acknowledgement stands
+        this.state.alertAcks[e.alertId] = { by: e.by, at: e.ts, note: e.note ?? null };
+        return;
+      }
+    }
+  }
+
+  private agent(id: string, ts: number): AgentRec {
+    let a = this.state.agents[id];
+    if (!a) {
+      a = {
+        id,
+        name: null,
+        seat: null,
+        state: 'offline',
+        since: ts,
+        reason: null,
+        callId: null,
+        wrapCallId: null,
+        ronas: [],
+        restricted: [],
+      };
+      this.state.agents[id] = a;
+    }
+    return a;
+  }
+
+  private call(id: string, ts: number): CallRec {
+    let c = this.state.calls[id];
+    if (!c) {
+      // a call we never saw queued: follow it, but it belongs to no window
+      this.anomaly();
+      c = {
+        id,
+        firstQueuedAt: null,
+        queue: 'general',
+        caller: null,
+        status: 'waiting',
+        waitingSince: ts,
+        ringingAgent: null,
+        talkingAgent: null,
+        answeredAt: null,
+        abandonedAt: null,
+        legs: [],
+        lastTs: ts,
+      };
+      this.state.calls[id] = c;
+    }
+    c.lastTs = ts;
+    return c;
+  }
+
+  /** Changes an agent's state. Any agent event also ends a pending wrap-up leg. */
+  private setState(a: AgentRec, state: AgentState, ts: number, reason: string | null = null, callId: string | null = null): void {
+    if (state !== 'wrapup') this.endWrap(a, ts);
+    a.state = state;
+    a.since = ts;
+    a.reason = state === 'busy' ? reason : null;
+    a.callId = state === 'ringing' || state === 'talking' || state === 'wrapup' ? callId : null;
+  }
+
+  /** Ends the wrap-up of the agent's last leg (metric: wrap-up runs to the agent's next event). */
+  private endWrap(a: AgentRec, ts: number): void {
+    if (!a.wrapCallId) return;
+    const c = this.state.calls[a.wrapCallId];
+    a.wrapCallId = null;
+    const leg = c?.legs.findLast((l) => l.agentId === a.id && l.end !== null && l.wrapEnd === null);
+    if (leg) leg.wrapEnd = Math.max(ts, leg.end!);
+  }
+
+  private leaveSeat(a: AgentRec, ts: number): void {
+    if (!a.seat) return;
+    const seat = this.state.seats[a.seat];
+    if (seat && seat.agentId === a.id) {
+      seat.agentId = null;
+      seat.vacatedAt = ts;
+      seat.vacatedBy = a.id;
+    }
+  }
+
+  /** The next person signed in at the seat the agent left: that signout was a handover (第二十八条). */
+  private markTakenOver(agentId: string, seat: string, ts: number): void {
+    const prev = this.state.agents[agentId];
+    const r = prev?.restricted.findLast((x) => x.type === 'signout' && x.seat === seat);
+    if (r && r.takenOverAt === null) r.takenOverAt = ts;
+  }
+
+  private releaseRinging(c: CallRec, ts: number): void {
+    const r = c.ringingAgent ? this.state.agents[c.ringingAgent] : undefined;
+    c.ringingAgent = null;
+    if (r && r.state === 'ringing' && r.callId === c.id) this.setState(r, 'available', ts);
+  }
+
+  private callQueued(e: EventOf<'call.queued'>): void {
+    let c = this.state.calls[e.callId];
+    if (!c) {
+      c = {
+        id: e.callId,
+        firstQueuedAt: e.ts,
+        queue: e.queue ?? 'general',
+        caller: e.caller ?? null,
+        status: 'waiting',
+        waitingSince: e.ts,
+        ringingAgent: null,
+        talkingAgent: null,
+        answeredAt: null,
+        abandonedAt: null,
+        legs: [],
+        lastTs: e.ts,
+      };
+      this.state.calls[e.callId] = c;
+      return;
+    }
+    // queued again: a re-route without a transfer event
+    c.lastTs = e.ts;
+    if (c.status === 'ended' || c.status === 'abandoned') {
+      this.anomaly();
+      return;
+    }
+    if (c.firstQueuedAt === null) c.firstQueuedAt = e.ts;
+    if (e.caller && !c.caller) c.caller = e.caller;
+    if (c.status === 'talking') {
+      this.anomaly();
+      this.endTalk(c, e.ts, c.talkingAgent);
+    }
+    if (c.ringingAgent) this.releaseRinging(c, e.ts);
+    c.status = 'waiting';
+    c.queue = e.queue ?? c.queue;
+    c.waitingSince = e.ts;
+  }
+
+  private callAnswered(e: EventOf<'call.answered'>): void {
+    const c = this.call(e.callId, e.ts);
+    if (c.status !== 'waiting') {
+      this.anomaly();
+      if (c.status === 'talking' && c.talkingAgent === e.agentId) return;
+      if (c.status === 'talking') this.endTalk(c, e.ts, c.talkingAgent);
+    }
+    if (c.ringingAgent && c.ringingAgent !== e.agentId) this.releaseRinging(c, e.ts);
+    const a = this.agent(e.agentId, e.ts);
+    this.endWrap(a, e.ts);
+    if (a.state === 'talking' && a.callId && a.callId !== c.id) {
+      // the agent's previous call never ended: close its leg here
+      this.anomaly();
+      const prev = this.state.calls[a.callId];
+      if (prev && prev.status === 'talking') this.endTalk(prev, e.ts, a.id, false);
+      if (prev && prev.status === 'talking') prev.status = 'ended';
+    }
+    if (c.answeredAt === null && c.abandonedAt === null) c.answeredAt = e.ts;
+    c.status = 'talking';
+    c.ringingAgent = null;
+    c.talkingAgent = a.id;
+    c.waitingSince = null;
+    c.legs.push({ agentId: a.id, start: e.ts, end: null, wrapEnd: null });
+    this.setState(a, 'talking', e.ts, null, c.id);
+  }
+
+  /** Ends the open leg of the talking agent; the agent goes to wrap-up. */
+  private endTalk(c: CallRec, ts: number, agentId: string | null, toWrap = true): void {
+    const leg = c.legs.findLast((l) => l.end === null);
+    if (leg) leg.end = Math.max(ts, leg.start);
+    const who = leg?.agentId ?? agentId;
+    c.talkingAgent = null;
+    if (!who) return;
+    const a = this.agent(who, ts);
+    if (toWrap && a.callId === c.id && (a.state === 'talking' || a.state === 'ringing')) {
+      this.setState(a, 'wrapup', ts, null, c.id);
+      if (leg) a.wrapCallId = c.id;
+    }
+  }
+
+  /**
+   * A call leaves: ended after talk, or abandoned/ended before an answer. An unanswered call that
+   * goes is a missed call (未接来电), whichever of the two events says so.
+   */
+  private callGone(callId: string, ts: number, ended: boolean): void {
+    const c = this.call(callId, ts);
+    if (c.status === 'ended' || c.status === 'abandoned') {
+      this.anomaly();
+      return;
+    }
+    if (c.status === 'talking') {
+      if (!ended) this.anomaly(); // abandoned during talk: it is an end
+      this.endTalk(c, ts, c.talkingAgent);
+      c.status = 'ended';
+      c.waitingSince = null;
+      return;
+    }
+    // waiting (possibly ringing): the caller hung up before an answer
+    if (ended) this.anomaly();
+    if (c.ringingAgent) this.releaseRinging(c, ts);
+    if (c.answeredAt === null) c.abandonedAt = ts;
+    c.status = 'abandoned';
+    c.waitingSince = null;
+    if (c.caller && !this.state.missed[c.id]) {
+      this.state.missed[c.id] = { callId: c.id, caller: c.caller, abandonedAt: ts, returnedBy: null, returnedAt: null, reached: null };
+    }
+  }
+
+  private incidentAction(
+    e: EventOf<'incident.acknowledged' | 'incident.escalated' | 'incident.reported' | 'incident.resolved'>,
+  ): void {
+    const i = this.state.incidents[e.incidentId];
+    if (!i || i.resolvedAt !== null) {
+      this.anomaly();
+      return;
+    }
+    switch (e.type) {
+      case 'incident.acknowledged':
+        if (!i.acknowledgements.some((a) => a.role === e.role && a.by === e.by)) {
+          i.acknowledgements.push({ by: e.by, role: e.role, at: e.ts });
+        }
+        return;
+      case 'incident.escalated':
+        i.escalations.push({ by: e.by, to: e.to, at: e.ts });
+        return;
+      case 'incident.reported':
+        i.report = { by: e.by, at: e.ts, nature: e.nature, harm: e.harm, measures: e.measures, progress: e.progress };
+        return;
+      case 'incident.resolved':
+        i.resolvedAt = e.ts;
+        i.resolvedBy = e.by;
+        i.note = e.note ?? null;
+        return;
+    }
+  }
+
+  /** Tracks, per queue, since when calls wait there with no agent available (rule no_agent_available). */
+  private updateNoAgent(ts: number): void {
+    const s = this.state;
+    let anyAvailable = false;
+    for (const id in s.agents) {
+      if (s.agents[id]!.state === 'available') {
+        anyAvailable = true;
+        break;
+      }
+    }
+    const waitingQueues = new Set<string>();
+    if (!anyAvailable) {
+      for (const id in s.calls) {
+        const c = s.calls[id]!;
+        if (c.status === 'waiting') waitingQueues.add(c.queue);
+      }
+    }
+    for (const q of Object.keys(s.noAgentSince)) if (!waitingQueues.has(q)) delete s.noAgentSince[q];
+    for (const q of waitingQueues) s.noAgentSince[q] ??= ts;
+  }
+
+  /** Drops what no window, rule or idempotency check can need any more. */
+  prune(): void {
+    this.sincePrune = 0;
+    const s = this.state;
+    const now = s.latestTs;
+    let cut = 0;
+    while (cut < s.seen.length && (s.seen[cut]![1] < now - SEEN_KEEP_MS || s.seen.length - cut > SEEN_MAX)) {
+      this.seen.delete(s.seen[cut]![0]);
+      cut++;
+    }
+    if (cut) s.seen.splice(0, cut);
+    const old = now - HISTORY_KEEP_MS;
+    for (const id in s.calls) {
+      const c = s.calls[id]!;
+      // a call silent for two days is over, whatever its last event said
+      if (c.lastTs < old && !isWrapPending(s, c)) delete s.calls[id];
+    }
+    for (const id in s.missed) {
+      const m = s.missed[id]!;
+      if (m.returnedAt !== null && m.returnedAt < old) delete s.missed[id];
+    }
+    s.tickets = s.tickets.filter((t) => t.ts >= old);
+    for (const id in s.incidents) {
+      const i = s.incidents[id]!;
+      if (i.resolvedAt !== null && i.resolvedAt < old) delete s.incidents[id];
+    }
+    for (const id in s.alertAcks) if (s.alertAcks[id]!.at < old) delete s.alertAcks[id];
+    for (const id in s.agents) {
+      const a = s.agents[id]!;
+      a.restricted = a.restricted.filter((r) => r.ts >= now - RESTRICTED_KEEP_MS);
+      if (a.state === 'offline' && a.since < old) delete s.agents[id];
+    }
+  }
+}
+
+function isWrapPending(s: State, c: CallRec): boolean {
+  return c.legs.some((l) => l.wrapEnd === null && s.agents[l.agentId]?.wrapCallId === c.id);
+}
+
+/** Convenience for tests and replays: the state after applying `events` to an empty one. */
+export function reduce(events: Iterable<HotlineEvent>): State {
+  const r = new Reducer();
+  for (const e of events) r.apply(e);
+  return r.state;
+}

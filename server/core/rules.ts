@@ -1,0 +1,258 @@
+/**
+ * The alert rules of the regulation (docs/rules.md): a pure function of state, clock and config.
+ * An alert's `id` encodes its rule, subject and the start of the episode, so it is stable while the
+ * condition lasts and an acknowledgement sticks to that episode only.
+ */
+import type { CenterConfig, Thresholds } from '../../shared/config';
+import type { AlertRule, AlertView, WindowStats } from '../../shared/snapshot';
+import { shiftAt, shiftBoundaries, type ShiftWindow } from '../../shared/time';
+import { hasAck, leadAckDeadline } from './incidents';
+import type { AgentRec, State } from './state';
+
+const SEC = 1000;
+const MIN = 60_000;
+
+/** Rules whose acknowledgement clears the alert (for restricted_window it is the lead's approval). */
+const CLEARED_BY_ACK: ReadonlySet<AlertRule> = new Set(['rona', 'restricted_window', 'not_signed_in']);
+
+type Draft = Omit<AlertView, 'acknowledgedBy' | 'acknowledgedAt'>;
+
+export interface RuleContext {
+  shift: ShiftWindow;
+  shiftStats: WindowStats;
+}
+
+export function deriveAlerts(state: State, now: number, config: CenterConfig, ctx: RuleContext): AlertView[] {
+  const t = config.thresholds;
+  const drafts: Draft[] = [];
+  callRules(state, now, t, drafts);
+  for (const id in state.agents) agentRules(state, state.agents[id]!, now, config, drafts);
+  seatRules(state, now, config, drafts);
+  incidentRules(state, now, t, drafts);
+  const sl = ctx.shiftStats;
+  const divisor = sl.answered + sl.abandoned - sl.shortAbandoned;
+  if (divisor >= 20 && sl.serviceLevel !== null && sl.serviceLevel < t.serviceLevelTarget) {
+    drafts.push({
+      id: `service_level_low:shift:${ctx.shift.start}`,
+      rule: 'service_level_low',
+      severity: 'warning',
+      subject: 'shift',
+      since: ctx.shift.start,
+      message: `本班15秒接通率 ${(sl.serviceLevel * 100).toFixed(1)}%，低于目标 ${(t.serviceLevelTarget * 100).toFixed(0)}%`,
+    });
+  }
+  const alerts: AlertView[] = [];
+  for (const d of drafts) {
+    const ack = state.alertAcks[d.id];
+    if (ack && CLEARED_BY_ACK.has(d.rule)) continue;
+    alerts.push({ ...d, acknowledgedBy: ack?.by ?? null, acknowledgedAt: ack?.at ?? null });
+  }
+  alerts.sort(
+    (a, b) =>
+      Number(b.severity === 'critical') - Number(a.severity === 'critical') ||
+      b.since - a.since ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return alerts;
+}
+
+function callRules(state: State, now: number, t: Thresholds, out: Draft[]): void {
+  for (const id in state.calls) {
+    const c = state.calls[id]!;
+    if (c.status !== 'waiting') continue;
+    const since = c.waitingSince ?? c.lastTs;
+    const wait = now - since;
+    if (wait < t.waitWarnSec * SEC) continue;
+    const critical = wait >= t.waitCriticalSec * SEC;
+    out.push({
+      id: `call_waiting:${c.id}:${since}`,
+      rule: 'call_waiting',
+      severity: critical ? 'critical' : 'warning',
+      subject: c.id,
+      since: since + t.waitWarnSec * SEC,
+      message: `${queueLabel(c.queue)}来电等待已超过 ${critical ? t.waitCriticalSec : t.waitWarnSec} 秒`,
+    });
+  }
+  for (const queue of Object.keys(state.noAgentSince).sort()) {
+    const since = state.noAgentSince[queue]!;
+    out.push({
+      id: `no_agent_available:${queue}:${since}`,
+      rule: 'no_agent_available',
+      severity: 'critical',
+      subject: queue,
+      since,
+      message: `${queueLabel(queue)}有来电排队，但没有空闲坐席`,
+    });
+  }
+  const due = t.callbackDueMin * MIN;
+  for (const id in state.missed) {
+    const m = state.missed[id]!;
+    if (m.returnedAt !== null || now <= m.abandonedAt + due) continue;
+    out.push({
+      id: `missed_call_overdue:${m.callId}`,
+      rule: 'missed_call_overdue',
+      severity: 'critical',
+      subject: m.callId,
+      since: m.abandonedAt + due,
+      message: `未接来电超过 ${t.callbackDueMin} 分钟未回复`,
+    });
+  }
+}
+
+function agentRules(state: State, a: AgentRec, now: number, config: CenterConfig, out: Draft[]): void {
+  const t = config.thresholds;
+  const who = a.name ? `${a.id}号 ${a.name}` : `${a.id}号`;
+  // rona: episodes of ring-no-answer; an acknowledgement closes the episode it names
+  const window = t.ronaWindowMin * MIN;
+  let start: number | null = null;
+  let last = -Infinity;
+  let inWindow = 0;
+  for (const r of [...a.ronas].sort((x, y) => x - y)) {
+    if (r > now) break;
+    const acked = start !== null && state.alertAcks[`rona:${a.id}:${start}`];
+    if (start === null || r - last > window || (acked && r > acked.at)) {
+      start = r;
+      inWindow = 0;
+    }
+    last = r;
+    if (now - r <= window) inWindow++;
+  }
+  if (start !== null && now - last <= window) {
+    out.push({
+      id: `rona:${a.id}:${start}`,
+      rule: 'rona',
+      severity: inWindow >= 2 ? 'critical' : 'warning',
+      subject: a.id,
+      since: start,
+      message: `${who} 振铃未接 ${inWindow} 次（${t.ronaWindowMin} 分钟内）`,
+    });
+  }
+  if (a.state === 'logged_in' && now - a.since >= t.notSignedInMin * MIN) {
+    out.push({
+      id: `not_signed_in:${a.id}:${a.since}`,
+      rule: 'not_signed_in',
+      severity: 'warning',
+      subject: a.id,
+      since: a.since + t.notSignedInMin * MIN,
+      message: `${who} 已登录未签入超过 ${t.notSignedInMin} 分钟`,
+    });
+  }
+  if (a.state === 'busy' && now - a.since >= t.busyTooLongMin * MIN) {
+    out.push({
+      id: `busy_too_long:${a.id}:${a.since}`,
+      rule: 'busy_too_long',
+      severity: 'warning',
+      subject: a.id,
+      since: a.since + t.busyTooLongMin * MIN,
+      message: `${who} 示忙超过 ${t.busyTooLongMin} 分钟`,
+    });
+  }
+  restrictedRule(state, a, now, config, who, out);
+}
+
+/**
+ * 第三十二条: no 签出 or 示忙 in the first or last restrictedWindowMin of a shift without the lead's
+ * approval. One alert per agent and shift, from the first such event; after an acknowledgement the
+ * next such event starts a new one. A sign-out at a seat that another operator takes over within
+ * handoverGapSec is the handover itself (第二十八条), not a violation.
+ */
+function restrictedRule(state: State, a: AgentRec, now: number, config: CenterConfig, who: string, out: Draft[]): void {
+  const t = config.thresholds;
+  const w = t.restrictedWindowMin * MIN;
+  let openId: string | null = null;
+  let openShift = -1;
+  for (const r of a.restricted) {
+    if (r.ts > now) continue;
+    if (r.type === 'signout' && r.takenOverAt !== null && r.takenOverAt - r.ts <= t.handoverGapSec * SEC) continue;
+    const sh = shiftAt(r.ts, config);
+    if (sh.end <= now) continue; // that shift is over: the alert ended with it
+    if (!(r.ts < sh.start + w || r.ts >= sh.end - w)) continue;
+    if (openId !== null && openShift === sh.start) {
+      const ack = state.alertAcks[openId];
+      if (!ack || r.ts <= ack.at) continue; // still the same alert
+    }
+    openId = `restricted_window:${a.id}:${r.ts}`;
+    openShift = sh.start;
+    out.push({
+      id: openId,
+      rule: 'restricted_window',
+      severity: 'warning',
+      subject: a.id,
+      since: r.ts,
+      message: `${who} 在交接班前后 ${t.restrictedWindowMin} 分钟内${r.type === 'busy' ? '示忙' : '签出'}，需值班长批准`,
+    });
+  }
+}
+
+/**
+ * 第二十八条: after a sign-out near a shift boundary the seat must be taken within handoverGapSec.
+ * The alert lasts until someone signs in at the seat, or until the restricted window after that
+ * boundary has passed: by then the handover is over and an empty seat is a staffing decision.
+ */
+function seatRules(state: State, now: number, config: CenterConfig, out: Draft[]): void {
+  const t = config.thresholds;
+  const w = t.restrictedWindowMin * MIN;
+  const gap = t.handoverGapSec * SEC;
+  for (const seat of Object.keys(state.seats).sort()) {
+    const s = state.seats[seat]!;
+    if (s.agentId !== null || s.vacatedAt === null) continue;
+    if (now - s.vacatedAt < gap) continue;
+    const near = shiftBoundaries(s.vacatedAt - w, s.vacatedAt + w, config);
+    if (near.length === 0) continue;
+    if (now >= Math.max(...near) + w && now >= s.vacatedAt + gap + w) continue;
+    out.push({
+      id: `handover_gap:${seat}:${s.vacatedAt}`,
+      rule: 'handover_gap',
+      severity: 'critical',
+      subject: seat,
+      since: s.vacatedAt + gap,
+      message: `坐席 ${seat} 交接班空档超过 ${t.handoverGapSec} 秒`,
+    });
+  }
+}
+
+function incidentRules(state: State, now: number, t: Thresholds, out: Draft[]): void {
+  for (const id in state.incidents) {
+    const i = state.incidents[id]!;
+    if (i.resolvedAt !== null && i.resolvedAt <= now) continue;
+    const label = `${i.severity === 'major' ? '重大' : '紧急'}事件「${i.title}」`;
+    const leadDeadline = leadAckDeadline(i, t);
+    if (now >= leadDeadline && !hasAck(i, 'lead', now)) {
+      out.push({
+        id: `incident_unacknowledged:${i.incidentId}`,
+        rule: 'incident_unacknowledged',
+        severity: 'critical',
+        subject: i.incidentId,
+        since: leadDeadline,
+        message: `${label} ${t.incidentLeadAckSec} 秒内值班长未确认，已上报中心主任`,
+      });
+    }
+    if (i.severity !== 'major') continue;
+    const dirDeadline = i.raisedAt + t.incidentDirectorAckSec * SEC;
+    if (now >= dirDeadline && !hasAck(i, 'director', now)) {
+      out.push({
+        id: `incident_director_pending:${i.incidentId}`,
+        rule: 'incident_director_pending',
+        severity: 'critical',
+        subject: i.incidentId,
+        since: dirDeadline,
+        message: `${label} 中心主任尚未确认`,
+      });
+    }
+    const reportDue = i.raisedAt + t.incidentReportDueMin * MIN;
+    if (now >= reportDue && (i.report === null || i.report.at > now)) {
+      out.push({
+        id: `incident_report_overdue:${i.incidentId}`,
+        rule: 'incident_report_overdue',
+        severity: 'critical',
+        subject: i.incidentId,
+        since: reportDue,
+        message: `${label} 书面报告已超过 ${t.incidentReportDueMin} 分钟未提交`,
+      });
+    }
+  }
+}
+
+function queueLabel(queue: string): string {
+  return queue === 'general' ? '普通队列' : queue === 'specialist' ? '专业席' : `队列 ${queue} `;
+}

@@ -1,0 +1,132 @@
+/**
+ * The core's state: everything `reduce` has learnt from the event stream. Plain JSON-able data,
+ * so a node can store `{cursor, state}` in Redis and restart from it. Nothing here depends on the
+ * clock: only event times. The full caller number lives here (for the audited reveal) and is masked
+ * by `derive` on the way out.
+ */
+import type { AgentState } from '../../shared/snapshot';
+import type { Category, IncidentSeverity } from '../../shared/events';
+
+export interface AgentRec {
+  id: string;
+  name: string | null;
+  seat: string | null;
+  state: AgentState;
+  since: number;
+  reason: string | null;
+  /** the call ringing at, talked on, or (in wrap-up) last handled */
+  callId: string | null;
+  /** call whose leg is in wrap-up: its wrap-up ends with this agent's next event */
+  wrapCallId: string | null;
+  /** ts of recent call.rona events (bounded) */
+  ronas: number[];
+  /** recent agent.busy / agent.signout events, for the restricted-window rule (bounded) */
+  restricted: RestrictedRec[];
+}
+
+/** An agent.busy or agent.signout, kept for the restricted-window rule (第三十二条). */
+export interface RestrictedRec {
+  ts: number;
+  type: 'busy' | 'signout';
+  /** for a signout: the seat left */
+  seat: string | null;
+  /** for a signout: when another agent signed in at that seat afterwards (a handover), else null */
+  takenOverAt: number | null;
+}
+
+export interface LegRec {
+  agentId: string;
+  start: number;
+  end: number | null;
+  wrapEnd: number | null;
+}
+
+export type CallStatus = 'waiting' | 'talking' | 'ended' | 'abandoned';
+
+export interface CallRec {
+  id: string;
+  /** ts of the first call.queued; null if the call was never queued (anomaly): then it is in no window */
+  firstQueuedAt: number | null;
+  queue: string;
+  caller: string | null;
+  status: CallStatus;
+  /** ts of the latest call.queued or transfer while waiting */
+  waitingSince: number | null;
+  ringingAgent: string | null;
+  talkingAgent: string | null;
+  /** ts of the first call.answered */
+  answeredAt: number | null;
+  /** ts of the call.abandoned of a never-answered call */
+  abandonedAt: number | null;
+  legs: LegRec[];
+  lastTs: number;
+}
+
+export interface MissedRec {
+  callId: string;
+  caller: string;
+  abandonedAt: number;
+  returnedBy: string | null;
+  returnedAt: number | null;
+  reached: boolean | null;
+}
+
+export interface IncidentRec {
+  incidentId: string;
+  title: string;
+  severity: IncidentSeverity;
+  location: string | null;
+  callId: string | null;
+  raisedAt: number;
+  raisedBy: string | null;
+  acknowledgements: { by: string; role: 'lead' | 'director'; at: number }[];
+  escalations: { by: string; to: 'director' | 'external'; at: number }[];
+  report: { by: string; at: number; nature: string; harm: string; measures: string; progress: string } | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  note: string | null;
+}
+
+export interface SeatRec {
+  /** who is signed in at the seat now, or null */
+  agentId: string | null;
+  /** when the last person signed out of it (while nobody has signed in since) */
+  vacatedAt: number | null;
+  /** who left it */
+  vacatedBy: string | null;
+}
+
+export interface State {
+  v: 1;
+  agents: Record<string, AgentRec>;
+  calls: Record<string, CallRec>;
+  missed: Record<string, MissedRec>;
+  tickets: { ts: number; category: Category; ticketId: string }[];
+  incidents: Record<string, IncidentRec>;
+  alertAcks: Record<string, { by: string; at: number; note: string | null }>;
+  seats: Record<string, SeatRec>;
+  /** per queue: since when calls wait there while no agent is available (null: not the case) */
+  noAgentSince: Record<string, number>;
+  /** event ids applied recently, oldest first, for idempotency: [id, ts] */
+  seen: [string, number][];
+  /** the newest event ts seen: pruning is relative to it, never to the wall clock */
+  latestTs: number;
+  counters: { rejected: number; duplicates: number; anomalies: number; applied: number };
+}
+
+export function emptyState(): State {
+  return {
+    v: 1,
+    agents: {},
+    calls: {},
+    missed: {},
+    tickets: [],
+    incidents: {},
+    alertAcks: {},
+    seats: {},
+    noAgentSince: {},
+    seen: [],
+    latestTs: 0,
+    counters: { rejected: 0, duplicates: 0, anomalies: 0, applied: 0 },
+  };
+}

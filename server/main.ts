@@ -1,0 +1,75 @@
+/**
+ * Production entry point (`npm start`): the only place that reads process.env and builds the real
+ * adapters. Requires Redis: without it, one clear line and a non-zero exit.
+ */
+import { fileURLToPath } from 'node:url';
+import { createRedisClients } from './adapters/redis/connect';
+import { RedisEventLog } from './adapters/redis/event-log';
+import { RedisSnapshotStore } from './adapters/redis/snapshot-store';
+import { RedisAccounts } from './adapters/redis/accounts';
+import { RedisAuditLog } from './adapters/redis/audit-log';
+import { startApp } from './app';
+import { readSettings, SettingsError, type Settings } from './env';
+import { createLogger } from './logger';
+import { systemClock } from './ports';
+
+export const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
+
+async function main(): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = readSettings(process.env);
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      console.error(`wallboard: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(settings.logLevel);
+  let clients;
+  try {
+    clients = await createRedisClients(settings.redisUrl, settings.redisPrefix, { logger, connectTimeoutMs: 5000 });
+  } catch {
+    console.error(`wallboard: Redis is not reachable at ${new URL(settings.redisUrl).host} (REDIS_URL); npm start requires Redis (npm run demo works without it)`);
+    process.exit(1);
+  }
+  const log = new RedisEventLog(clients.main, clients.reader, settings.redisPrefix);
+  const app = await startApp(
+    {
+      log,
+      snapshots: new RedisSnapshotStore(clients.main, settings.redisPrefix),
+      accounts: new RedisAccounts(clients.main, settings.redisPrefix),
+      audit: new RedisAuditLog(clients.main, settings.redisPrefix),
+      clock: systemClock,
+      logger,
+    },
+    {
+      config: settings.config,
+      port: settings.port,
+      host: settings.host,
+      ingestToken: settings.ingestToken,
+      adminPassword: settings.adminPassword,
+      clientDir: CLIENT_DIR,
+      allowedOrigins: settings.allowedOrigins,
+      tokenTtlMs: settings.tokenTtlMs,
+    },
+  );
+  console.log(`wallboard: serving ${settings.config.centerName} on ${app.url} (port ${app.port})`);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.stop();
+    await log.close();
+    await clients.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+void main().catch((err) => {
+  console.error(`wallboard: failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,361 @@
+/**
+ * One contract for the ports, run against the in-memory adapters and against Redis (the throwaway
+ * server from the global setup). Every test gets a fresh key prefix, so nothing leaks between tests
+ * or between files running in parallel.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import type {} from '../helpers/provided-context';
+import type { HotlineEvent } from '../../shared/events';
+import type { Accounts, AuditLog, AuditRecord, DeviceRecord, EventLog, SnapshotStore, UserRecord } from '../../server/ports';
+import { MemoryEventLog } from '../../server/adapters/memory/memory-event-log';
+import { MemorySnapshotStore } from '../../server/adapters/memory/memory-snapshot-store';
+import { MemoryAccounts } from '../../server/adapters/memory/memory-accounts';
+import { MemoryAuditLog } from '../../server/adapters/memory/memory-audit-log';
+import { createRedisClients, type RedisClients } from '../../server/adapters/redis/connect';
+import { RedisEventLog } from '../../server/adapters/redis/event-log';
+import { RedisSnapshotStore } from '../../server/adapters/redis/snapshot-store';
+import { RedisAccounts } from '../../server/adapters/redis/accounts';
+import { RedisAuditLog } from '../../server/adapters/redis/audit-log';
+
+interface Rejected {
+  id: string;
+  raw: string;
+  reason: string;
+}
+
+/** The ports under test plus the backdoors a contract test needs. */
+interface Backend {
+  eventLog: EventLog;
+  snapshots: SnapshotStore;
+  accounts: Accounts;
+  audit: AuditLog;
+  /** Accounts as a second node would see them (same storage, own connection). */
+  otherAccounts(): Promise<Accounts>;
+  /** An entry with arbitrary fields, bypassing `append` (a raw XADD on Redis). */
+  rawAppend(fields: Array<[string, string]>): Promise<string>;
+  /** What the rejected stream holds, oldest first. */
+  rejected(): Promise<Rejected[]>;
+  close(): Promise<void>;
+}
+
+const FILE_PREFIX = `test:${randomBytes(6).toString('hex')}:`;
+let testNo = 0;
+
+function memoryBackend(): Promise<Backend> {
+  const eventLog = new MemoryEventLog();
+  const accounts = new MemoryAccounts();
+  return Promise.resolve({
+    eventLog,
+    snapshots: new MemorySnapshotStore(),
+    accounts,
+    audit: new MemoryAuditLog(),
+    // One process is one node: the "other node" is the same store.
+    otherAccounts: async () => accounts,
+    rawAppend: async (fields) => eventLog.appendFields(fields),
+    rejected: async () => eventLog.rejected(),
+    close: () => eventLog.close(),
+  });
+}
+
+async function redisBackend(): Promise<Backend> {
+  const url = inject('redisUrl');
+  const prefix = `${FILE_PREFIX}${++testNo}:`;
+  const clients = await createRedisClients(url, prefix, { connectTimeoutMs: 5_000 });
+  const others: RedisClients[] = [];
+  const eventLog = new RedisEventLog(clients.main, clients.reader, prefix);
+  return {
+    eventLog,
+    snapshots: new RedisSnapshotStore(clients.main, prefix),
+    accounts: new RedisAccounts(clients.main, prefix),
+    audit: new RedisAuditLog(clients.main, prefix),
+    otherAccounts: async () => {
+      const other = await createRedisClients(url, prefix, { connectTimeoutMs: 5_000 });
+      others.push(other);
+      return new RedisAccounts(other.main, prefix);
+    },
+    rawAppend: (fields) => clients.main.sendCommand<string>(['XADD', `${prefix}events`, '*', ...fields.flat()]),
+    rejected: async () => {
+      const entries = (await clients.main.xRange(`${prefix}events:rejected`, '-', '+')) ?? [];
+      return entries.map((e) => {
+        const m = e.message as Record<string, string>;
+        expect(Object.keys(m).sort()).toEqual(['id', 'raw', 'reason']);
+        return { id: m['id']!, raw: m['raw']!, reason: m['reason']! };
+      });
+    },
+    close: async () => {
+      await eventLog.close();
+      await clients.close();
+      for (const other of others) await other.close();
+    },
+  };
+}
+
+const T0 = 1_764_374_400_000;
+
+function login(n: number): HotlineEvent {
+  return { v: 1, id: `e${n}`, ts: T0 + n, type: 'agent.login', agentId: `a${n}` };
+}
+
+function user(username: string, role: UserRecord['role'], disabled = false): UserRecord {
+  return { username, role, passwordHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==', disabled, createdAt: T0, tokensValidAfter: 0 };
+}
+
+function device(id: string, tokenHash: string, createdAt = T0): DeviceRecord {
+  return { id, name: `大屏 ${id}`, tokenHash, createdAt, revokedAt: null };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Numeric order of `<ms>-<seq>` IDs. */
+function idLess(a: string, b: string): boolean {
+  const [am, as] = a.split('-').map(Number) as [number, number];
+  const [bm, bs] = b.split('-').map(Number) as [number, number];
+  return am < bm || (am === bm && as < bs);
+}
+
+describe.each([
+  { name: 'memory', create: memoryBackend },
+  { name: 'redis', create: redisBackend },
+])('ports on $name', ({ create }) => {
+  let b: Backend;
+
+  beforeEach(async () => {
+    b = await create();
+  });
+
+  afterEach(async () => {
+    await b.close();
+  });
+
+  describe('event log', () => {
+    it('appends in order and reads back the same events with their IDs', async () => {
+      const events = [login(1), login(2), login(3)];
+      const ids = await b.eventLog.append(events);
+      expect(ids).toHaveLength(3);
+      for (const id of ids) expect(id).toMatch(/^\d+-\d+$/);
+      expect(idLess(ids[0]!, ids[1]!) && idLess(ids[1]!, ids[2]!)).toBe(true);
+
+      const entries = await b.eventLog.read('0-0', 10, 0);
+      expect(entries.map((e) => e.id)).toEqual(ids);
+      expect(entries.map((e) => JSON.parse(e.raw!))).toEqual(events);
+      for (const e of entries) expect(e.fields).toEqual(['event']);
+    });
+
+    it('appends nothing for an empty batch', async () => {
+      expect(await b.eventLog.append([])).toEqual([]);
+      expect(await b.eventLog.lastId()).toBe('0-0');
+    });
+
+    it('reads strictly after the cursor, at most count', async () => {
+      const ids = await b.eventLog.append([1, 2, 3, 4, 5].map(login));
+      const page = await b.eventLog.read(ids[1]!, 2, 0);
+      expect(page.map((e) => e.id)).toEqual([ids[2], ids[3]]);
+      expect(await b.eventLog.read(ids[4]!, 10, 0)).toEqual([]);
+    });
+
+    it('refuses a cursor that is not a stream ID', async () => {
+      await expect(b.eventLog.read('not-an-id', 1, 0)).rejects.toThrow();
+    });
+
+    it('wakes a blocked read when an event is appended', async () => {
+      const cursor = (await b.eventLog.append([login(1)]))[0]!;
+      const started = Date.now();
+      const pending = b.eventLog.read(cursor, 10, 10_000);
+      await sleep(100);
+      const [id] = await b.eventLog.append([login(2)]);
+      const entries = await pending;
+      expect(entries.map((e) => e.id)).toEqual([id]);
+      // Far below the 10 s block: the append woke the reader, not the timeout.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    });
+
+    it('returns [] when a blocked read times out', async () => {
+      const started = Date.now();
+      expect(await b.eventLog.read('0-0', 10, 200)).toEqual([]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    });
+
+    it('ends a blocked read with [] on close', async () => {
+      const started = Date.now();
+      const pending = b.eventLog.read('0-0', 10, 10_000);
+      await sleep(100);
+      await b.eventLog.close();
+      expect(await pending).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await b.eventLog.read('0-0', 10, 10_000)).toEqual([]);
+    });
+
+    it('appends all of a batch or none of it', async () => {
+      const unencodable = { ...login(2), agentId: 2n } as unknown as HotlineEvent;
+      await expect(b.eventLog.append([login(1), unencodable])).rejects.toThrow();
+      expect(await b.eventLog.lastId()).toBe('0-0');
+      expect(await b.eventLog.read('0-0', 10, 0)).toEqual([]);
+    });
+
+    it('keeps each batch contiguous when batches are appended concurrently', async () => {
+      const batch = (tag: string) => Array.from({ length: 50 }, (_, i) => ({ ...login(i), id: `${tag}${i}` }));
+      await Promise.all([b.eventLog.append(batch('x')), b.eventLog.append(batch('y'))]);
+      const tags = (await b.eventLog.read('0-0', 200, 0)).map((e) => (JSON.parse(e.raw!) as HotlineEvent).id[0]);
+      expect(tags).toHaveLength(100);
+      expect(new Set(tags.slice(0, 50)).size).toBe(1);
+      expect(new Set(tags.slice(50)).size).toBe(1);
+    });
+
+    it('copies a rejected entry with its reason to the rejected stream', async () => {
+      await b.eventLog.append([login(1)]);
+      await b.rawAppend([['other', 'x']]);
+      const [good, bad] = await b.eventLog.read('0-0', 10, 0);
+      await b.eventLog.reject(good!, 'schema: agentId missing');
+      await b.eventLog.reject(bad!, 'no event field');
+      expect(await b.rejected()).toEqual([
+        { id: good!.id, raw: good!.raw, reason: 'schema: agentId missing' },
+        { id: bad!.id, raw: '', reason: 'no event field' },
+      ]);
+      // Rejecting copies: the log itself is unchanged.
+      expect(await b.eventLog.read('0-0', 10, 0)).toHaveLength(2);
+    });
+
+    it('copies a rejected entry once, however many nodes or replays meet it', async () => {
+      await b.rawAppend([['other', 'x']]);
+      await b.rawAppend([['other', 'y']]);
+      const [first, second] = await b.eventLog.read('0-0', 10, 0);
+      await b.eventLog.reject(first!, 'no event field');
+      await b.eventLog.reject(first!, 'no event field');
+      await b.eventLog.reject(second!, 'no event field');
+      await b.eventLog.reject(first!, 'no event field');
+      expect((await b.rejected()).map((r) => r.id)).toEqual([first!.id, second!.id]);
+    });
+
+    it('reports entries with a missing or extra field as they are', async () => {
+      const missing = await b.rawAppend([['payload', '{}']]);
+      const extra = await b.rawAppend([
+        ['event', '{"v":1}'],
+        ['source', 'cti'],
+      ]);
+      const notJson = await b.rawAppend([['event', 'not json']]);
+      expect(await b.eventLog.read('0-0', 10, 0)).toEqual([
+        { id: missing, raw: null, fields: ['payload'] },
+        { id: extra, raw: '{"v":1}', fields: ['event', 'source'] },
+        { id: notJson, raw: 'not json', fields: ['event'] },
+      ]);
+    });
+
+    it('names the newest entry as lastId', async () => {
+      expect(await b.eventLog.lastId()).toBe('0-0');
+      const ids = await b.eventLog.append([login(1), login(2)]);
+      expect(await b.eventLog.lastId()).toBe(ids[1]);
+      const raw = await b.rawAppend([['x', 'y']]);
+      expect(await b.eventLog.lastId()).toBe(raw);
+    });
+  });
+
+  describe('snapshot store', () => {
+    it('loads null before the first save, then the newest snapshot', async () => {
+      expect(await b.snapshots.load()).toBeNull();
+      await b.snapshots.save({ cursor: '1-0', state: '{"a":1}' });
+      expect(await b.snapshots.load()).toEqual({ cursor: '1-0', state: '{"a":1}' });
+      const big = JSON.stringify({ agents: Array.from({ length: 2_000 }, (_, i) => ({ id: `a${i}`, name: '坐席' })) });
+      await b.snapshots.save({ cursor: '2-5', state: big });
+      expect(await b.snapshots.load()).toEqual({ cursor: '2-5', state: big });
+    });
+  });
+
+  describe('accounts', () => {
+    it('creates a user once and refuses a taken name', async () => {
+      expect(await b.accounts.createUser(user('zhang', 'lead'))).toBe(true);
+      expect(await b.accounts.createUser(user('zhang', 'director'))).toBe(false);
+      expect((await b.accounts.getUser('zhang'))?.role).toBe('lead');
+      expect(await b.accounts.getUser('nobody')).toBeNull();
+    });
+
+    it('lets exactly one of two concurrent creations of a name win', async () => {
+      const other = await b.otherAccounts();
+      const results = await Promise.all([b.accounts.createUser(user('li', 'lead')), other.createUser(user('li', 'director'))]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('updates and lists users, and knows whether an enabled admin exists', async () => {
+      await b.accounts.createUser(user('wang', 'lead'));
+      expect(await b.accounts.hasAdmin()).toBe(false);
+      await b.accounts.createUser(user('admin', 'admin'));
+      expect(await b.accounts.hasAdmin()).toBe(true);
+      const disabled = { ...user('admin', 'admin', true), tokensValidAfter: T0 + 5 };
+      await b.accounts.updateUser(disabled);
+      expect(await b.accounts.getUser('admin')).toEqual(disabled);
+      expect(await b.accounts.hasAdmin()).toBe(false);
+      expect((await b.accounts.listUsers()).map((u) => u.username)).toEqual(['admin', 'wang']);
+    });
+
+    it('shares one stable 32-byte token secret between nodes', async () => {
+      const secret = await b.accounts.tokenSecret();
+      expect(secret).toHaveLength(32);
+      expect((await b.accounts.tokenSecret()).equals(secret)).toBe(true);
+      const other = await b.otherAccounts();
+      expect((await other.tokenSecret()).equals(secret)).toBe(true);
+    });
+
+    it('remembers a revoked token until it would have expired', async () => {
+      expect(await b.accounts.isTokenRevoked('t1')).toBe(false);
+      await b.accounts.revokeToken('t1', Date.now() + 60_000);
+      await b.accounts.revokeToken('t2', Date.now() + 300);
+      await b.accounts.revokeToken('t3', Date.now() - 1);
+      expect(await b.accounts.isTokenRevoked('t1')).toBe(true);
+      expect(await b.accounts.isTokenRevoked('t2')).toBe(true);
+      expect(await b.accounts.isTokenRevoked('t3')).toBe(false);
+      expect(await (await b.otherAccounts()).isTokenRevoked('t1')).toBe(true);
+      await sleep(500);
+      expect(await b.accounts.isTokenRevoked('t2')).toBe(false);
+      expect(await b.accounts.isTokenRevoked('t1')).toBe(true);
+    });
+
+    it('finds devices by id and by token hash, through updates', async () => {
+      const d1 = device('d1', 'hash-1', T0);
+      const d2 = device('d2', 'hash-2', T0 + 1);
+      await b.accounts.createDevice(d1);
+      await b.accounts.createDevice(d2);
+      expect(await b.accounts.getDeviceByTokenHash('hash-1')).toEqual(d1);
+      expect(await b.accounts.getDevice('d2')).toEqual(d2);
+      expect(await b.accounts.getDeviceByTokenHash('unknown')).toBeNull();
+      expect(await b.accounts.getDevice('unknown')).toBeNull();
+
+      const revoked = { ...d1, revokedAt: T0 + 10 };
+      await b.accounts.updateDevice(revoked);
+      expect(await b.accounts.getDeviceByTokenHash('hash-1')).toEqual(revoked);
+
+      const rotated = { ...d2, tokenHash: 'hash-2b' };
+      await b.accounts.updateDevice(rotated);
+      expect(await b.accounts.getDeviceByTokenHash('hash-2')).toBeNull();
+      expect(await b.accounts.getDeviceByTokenHash('hash-2b')).toEqual(rotated);
+      expect(await b.accounts.listDevices()).toEqual([revoked, rotated]);
+    });
+  });
+
+  describe('audit log', () => {
+    it('lists the records with `at` in [from, to), oldest first', async () => {
+      // Redis IDs come from its own clock, so records are written near wall time, as in production.
+      const now = Date.now();
+      const record = (at: number, action: string): AuditRecord => ({
+        at,
+        actor: 'zhang',
+        role: 'lead',
+        action,
+        subject: `call-${at}`,
+        detail: { note: '已回访' },
+      });
+      await b.audit.append(record(now + 2, 'incident.acknowledged'));
+      await b.audit.append(record(now, 'caller.revealed'));
+      await b.audit.append(record(now + 1, 'incident.escalated'));
+      await b.audit.append({ ...record(now + 3, 'incident.resolved'), role: 'system', subject: null });
+
+      expect((await b.audit.list(now, now + 3)).map((r) => r.action)).toEqual([
+        'caller.revealed',
+        'incident.escalated',
+        'incident.acknowledged',
+      ]);
+      expect(await b.audit.list(now + 3, now + 4)).toEqual([{ ...record(now + 3, 'incident.resolved'), role: 'system', subject: null }]);
+      expect(await b.audit.list(now - 86_400_000, now - 3_600_000)).toEqual([]);
+      expect(await b.audit.list(now + 4, now + 4)).toEqual([]);
+    });
+  });
+});
