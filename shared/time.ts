@@ -91,16 +91,30 @@ export function intervalStart(ms: number, tz: string): number {
   return zonedEpoch(p.year, p.month, p.day, Math.floor((p.hour * 60 + p.minute) / 30) * 30, tz);
 }
 
+/** Small memo for per-day calendars: the view is derived many times a second, days change rarely. */
+const dayMemo = new Map<string, number[]>();
+function memo(key: string, make: () => number[]): number[] {
+  let v = dayMemo.get(key);
+  if (!v) {
+    if (dayMemo.size > 64) dayMemo.clear();
+    v = make();
+    dayMemo.set(key, v);
+  }
+  return v;
+}
+
 /** Starts of today's 30-minute buckets, from local midnight up to the one containing `now`. */
 export function intervalStarts(now: number, tz: string): number[] {
   const p = localParts(now, tz);
-  const out: number[] = [];
-  for (let k = 0; k < 48; k++) {
-    const s = zonedEpoch(p.year, p.month, p.day, k * 30, tz);
-    if (s > now) break;
-    if (out.length === 0 || s > out[out.length - 1]!) out.push(s);
-  }
-  return out;
+  const all = memo(`i|${tz}|${p.year}-${p.month}-${p.day}`, () => {
+    const out: number[] = [];
+    for (let k = 0; k < 48; k++) {
+      const s = zonedEpoch(p.year, p.month, p.day, k * 30, tz);
+      if (out.length === 0 || s > out[out.length - 1]!) out.push(s);
+    }
+    return out;
+  });
+  return all.filter((s) => s <= now);
 }
 
 export interface ShiftWindow {
@@ -112,18 +126,20 @@ export interface ShiftWindow {
 /** The shift in force at `ms`: each shift runs from its start to the next one's, wrapping midnight. */
 export function shiftAt(ms: number, config: Pick<CenterConfig, 'shifts' | 'timeZone'>): ShiftWindow {
   const p = localParts(ms, config.timeZone);
-  const starts: { name: string; at: number }[] = [];
-  for (const dayOffset of [-1, 0, 1]) {
-    for (const s of config.shifts) {
-      starts.push({ name: s.name, at: zonedEpoch(p.year, p.month, p.day + dayOffset, s.startMin, config.timeZone) });
+  const sig = config.shifts.map((s) => s.startMin).join(',');
+  // the shift starts of yesterday, today and tomorrow, in order (index i ↔ shift i % n)
+  const ats = memo(`s|${config.timeZone}|${sig}|${p.year}-${p.month}-${p.day}`, () => {
+    const out: number[] = [];
+    for (const dayOffset of [-1, 0, 1]) {
+      for (const s of config.shifts) out.push(zonedEpoch(p.year, p.month, p.day + dayOffset, s.startMin, config.timeZone));
     }
-  }
-  starts.sort((a, b) => a.at - b.at);
-  let i = starts.length - 1;
-  while (i > 0 && starts[i]!.at > ms) i--;
-  const cur = starts[i]!;
-  const next = starts[i + 1] ?? { at: cur.at + 86_400_000 };
-  return { name: cur.name, start: cur.at, end: next.at };
+    return out;
+  });
+  let i = ats.length - 1;
+  while (i > 0 && ats[i]! > ms) i--;
+  const start = ats[i]!;
+  const end = ats[i + 1] ?? start + 86_400_000;
+  return { name: config.shifts[i % config.shifts.length]!.name, start, end };
 }
 
 /** Every shift boundary (instant a shift starts) within [from, to]. */
