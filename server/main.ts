@@ -2,7 +2,6 @@
  * Production entry point (`npm start`): the only place that reads process.env and builds the real
  * adapters. Requires Redis: without it, one clear line and a non-zero exit.
  */
-import { fileURLToPath } from 'node:url';
 import { createRedisClients } from './adapters/redis/connect';
 import { RedisEventLog } from './adapters/redis/event-log';
 import { RedisSnapshotStore } from './adapters/redis/snapshot-store';
@@ -12,8 +11,7 @@ import { startApp } from './app';
 import { readSettings, SettingsError, type Settings } from './env';
 import { createLogger } from './logger';
 import { systemClock } from './ports';
-
-export const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
+import { CLIENT_DIR } from './paths';
 
 async function main(): Promise<void> {
   let settings: Settings;

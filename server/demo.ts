@@ -1,0 +1,146 @@
+/**
+ * `npm run demo`: the wallboard with a simulated Heze 12319 center. Uses Redis when one answers at
+ * REDIS_URL (under its own prefix, cleared at start), otherwise the in-process adapters, and says so.
+ * Prints the URL and the demo accounts.
+ */
+import type { Logger } from 'pino';
+import { createRedisClients, type RedisClients } from './adapters/redis/connect';
+import { RedisEventLog } from './adapters/redis/event-log';
+import { RedisSnapshotStore } from './adapters/redis/snapshot-store';
+import { RedisAccounts } from './adapters/redis/accounts';
+import { RedisAuditLog } from './adapters/redis/audit-log';
+import { MemoryEventLog } from './adapters/memory/memory-event-log';
+import { MemorySnapshotStore } from './adapters/memory/memory-snapshot-store';
+import { MemoryAccounts } from './adapters/memory/memory-accounts';
+import { MemoryAuditLog } from './adapters/memory/memory-audit-log';
+import { hashPassword, sha256, TokenService } from './auth';
+import { startApp, type AppPorts } from './app';
+import { readSettings, SettingsError } from './env';
+import { createLogger } from './logger';
+import { CLIENT_DIR } from './paths';
+import { systemClock, type Accounts, type Clock } from './ports';
+import { startSimulator } from './simulator';
+
+const DEMO_PREFIX = 'hotline-demo:';
+const PEOPLE = [
+  { username: 'admin', password: 'demo-admin-12319', role: 'admin' as const, label: '管理员 admin' },
+  { username: 'zhang', password: 'demo-lead-12319', role: 'lead' as const, label: '值班长 lead' },
+  { username: 'liu', password: 'demo-director-12319', role: 'director' as const, label: '中心主任 director' },
+];
+
+async function clearPrefix(clients: RedisClients, prefix: string): Promise<void> {
+  for await (const keys of clients.main.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+    if (keys.length) await clients.main.del(keys);
+  }
+}
+
+async function seedAccounts(accounts: Accounts, clock: Clock): Promise<string> {
+  for (const p of PEOPLE) {
+    await accounts.createUser({ username: p.username, role: p.role, passwordHash: await hashPassword(p.password), disabled: false, createdAt: clock.now(), tokensValidAfter: 0 });
+  }
+  const { token, hash } = TokenService.newDeviceToken();
+  await accounts.createDevice({ id: sha256(token).slice(0, 12), name: '呼叫大厅主屏 (demo)', tokenHash: hash, createdAt: clock.now(), revokedAt: null });
+  return token;
+}
+
+async function main(): Promise<void> {
+  const env = { ...process.env, REDIS_PREFIX: process.env.REDIS_PREFIX ?? DEMO_PREFIX, INGEST_TOKEN: process.env.INGEST_TOKEN ?? 'demo-ingest-token-12319' };
+  let settings;
+  try {
+    settings = readSettings(env);
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      console.error(`demo: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger: Logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const speed = Number(process.env.DEMO_SPEED ?? '1');
+  if (!(speed > 0 && speed <= 1000)) {
+    console.error('demo: DEMO_SPEED must be a number from 0 (exclusive) to 1000');
+    process.exit(2);
+  }
+
+  let clients: RedisClients | null = null;
+  try {
+    clients = await createRedisClients(settings.redisUrl, settings.redisPrefix, { logger, connectTimeoutMs: 1500 });
+  } catch {
+    clients = null;
+  }
+  let ports: Omit<AppPorts, 'clock' | 'logger'>;
+  let memoryLog: MemoryEventLog | null = null;
+  if (clients) {
+    await clearPrefix(clients, settings.redisPrefix);
+    console.log(`demo: using Redis at ${new URL(settings.redisUrl).host}, keys under "${settings.redisPrefix}" (cleared at start)`);
+    ports = {
+      log: new RedisEventLog(clients.main, clients.reader, settings.redisPrefix),
+      snapshots: new RedisSnapshotStore(clients.main, settings.redisPrefix),
+      accounts: new RedisAccounts(clients.main, settings.redisPrefix),
+      audit: new RedisAuditLog(clients.main, settings.redisPrefix),
+    };
+  } else {
+    console.log(`demo: no Redis at ${new URL(settings.redisUrl).host}; running on an in-process event log (nothing is kept after exit)`);
+    memoryLog = new MemoryEventLog();
+    ports = { log: memoryLog, snapshots: new MemorySnapshotStore(), accounts: new MemoryAccounts(), audit: new MemoryAuditLog() };
+  }
+
+  const deviceToken = await seedAccounts(ports.accounts, systemClock);
+  const sim = startSimulator({
+    log: ports.log,
+    clock: systemClock,
+    seed: Number(process.env.DEMO_SEED ?? '12319'),
+    speed,
+    warmupFrom: 'midnight',
+    incidentsPerDay: 6,
+    onError: (err) => logger.warn({ err: String(err) }, 'simulator append failed; retrying'),
+  });
+  await sim.ready;
+  const clock: Clock = speed === 1 ? systemClock : { now: () => Math.floor(sim.now()) };
+  const app = await startApp(
+    { ...ports, clock, logger },
+    {
+      config: settings.config,
+      port: settings.port,
+      host: settings.host,
+      ingestToken: settings.ingestToken,
+      adminPassword: null,
+      clientDir: CLIENT_DIR,
+      allowedOrigins: settings.allowedOrigins,
+      tokenTtlMs: settings.tokenTtlMs,
+    },
+  );
+  const base = `http://localhost:${app.port}`;
+  console.log(
+    [
+      '',
+      `  ${settings.config.centerName} — wallboard demo${speed !== 1 ? ` (simulated time ×${speed})` : ''}`,
+      '',
+      `  Wall (大屏):      ${base}/wall?token=${deviceToken}`,
+      `  Lead (值班长):    ${base}/login  →  zhang / demo-lead-12319`,
+      `  Director (主任):  ${base}/login  →  liu / demo-director-12319`,
+      `  Admin (管理):     ${base}/login  →  admin / demo-admin-12319`,
+      `  HTTP ingest:     POST ${base}/api/v1/events  (Authorization: Bearer ${settings.ingestToken})`,
+      '',
+      '  Ctrl+C stops it.',
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await sim.stop();
+    await app.stop();
+    await ports.log.close();
+    await clients?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+void main().catch((err) => {
+  console.error(`demo: failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
