@@ -11,7 +11,11 @@ import type { LiveView } from '../../live-view';
 
 interface SocketData {
   principal: Principal;
+  token: string;
 }
+
+/** How often open sockets re-check their token: a revocation on another node (or from the CLI) closes them too. */
+const RECHECK_MS = 15_000;
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -45,6 +49,7 @@ export function attachRealtime(
     const principal = await d.tokens.verify(token).catch(() => null);
     if (!principal) return next(new Error(UNAUTHORIZED));
     socket.data.principal = principal;
+    socket.data.token = token as string;
     next();
   });
 
@@ -68,6 +73,21 @@ export function attachRealtime(
     });
   });
 
+  const recheck = setInterval(() => {
+    for (const s of io.sockets.sockets.values()) {
+      void d.tokens
+        .verify(s.data.token)
+        .then((p) => {
+          if (!p) {
+            s.emit('closing', { code: 'revoked' });
+            s.disconnect(true);
+          }
+        })
+        .catch(() => undefined); // the store is unreachable: keep serving, check again later
+    }
+  }, RECHECK_MS);
+  recheck.unref();
+
   return {
     io,
     disconnect(match) {
@@ -79,6 +99,9 @@ export function attachRealtime(
         }
       }
     },
-    close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+    close: () => {
+      clearInterval(recheck);
+      return new Promise<void>((resolve) => io.close(() => resolve()));
+    },
   };
 }
