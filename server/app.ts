@@ -95,7 +95,13 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
     },
   });
   const server: Server = createServer(http);
-  realtime = attachRealtime(server, { view, tokens, logger, allowedOrigins });
+  realtime = attachRealtime(server, {
+    view,
+    tokens,
+    logger,
+    allowedOrigins,
+    heartbeat: () => ({ serverTime: clock.now(), cursor: replica.cursor, logConnected: replica.connected }),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());

@@ -144,13 +144,16 @@ export class Replica {
     for (const entry of entries) {
       const v = validateEntry(entry);
       if ('reason' in v) {
+        // count and move the cursor before the await: a snapshot (or a save) taken while the copy
+        // is written must not count this entry against the previous cursor
         this.reducer.noteRejected();
+        this.cursorValue = entry.id;
         await this.o.log.reject(entry, v.reason).catch((err) => this.o.logger.warn({ err: String(err) }, 'could not copy a rejected entry'));
         this.o.logger.warn({ id: entry.id, reason: v.reason }, 'rejected stream entry');
       } else {
         this.reducer.apply(v.event.event, entry.id);
+        this.cursorValue = entry.id;
       }
-      this.cursorValue = entry.id;
     }
     return entries.length;
   }

@@ -34,6 +34,7 @@ export const KEYED_LISTS: Record<string, string> = {
   incidents: 'incidentId',
   alerts: 'id',
   intervals: 'start',
+  waitingHistory: 't',
 };
 
 type Obj = Record<string, unknown>;

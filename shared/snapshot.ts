@@ -2,6 +2,7 @@
  * The snapshot: the whole current view, as `GET /api/v1/snapshot` and the Socket.IO `snapshot`
  * event carry it. Field names are fixed by the public API (docs/api.md). Optional values are `null`.
  */
+import type { Thresholds } from './config';
 import type { Category, IncidentSeverity } from './events';
 
 export const AGENT_STATES = ['offline', 'logged_in', 'available', 'ringing', 'talking', 'wrapup', 'busy'] as const;
@@ -139,11 +140,14 @@ export interface AlertView {
 export interface Snapshot {
   cursor: string;
   serverTime: number;
-  center: { name: string; timeZone: string };
+  /** the center, with the thresholds in force (screens colour and count down by them) */
+  center: { name: string; timeZone: string; thresholds: Thresholds; shifts: { name: string; start: string }[] };
   shift: ShiftView;
   today: WindowStats;
   intervals: IntervalBucket[];
   queue: QueueFigures & { byQueue: Record<string, QueueFigures>; calls: WaitingCall[] };
+  /** calls waiting at each whole minute of the last 60 minutes, oldest first (61 points) */
+  waitingHistory: { t: number; waiting: number }[];
   agents: AgentView[];
   agentCounts: AgentCounts;
   missedCalls: MissedCallView[];

@@ -10,6 +10,11 @@ export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   /** the changes since the previous message; `seq` increases by one per patch on this connection */
   patch: (patch: Patch) => void;
+  /**
+   * every 2 s: the server is there and how fresh its data is. `logConnected` false means this node
+   * has lost the event log (Redis), so the figures may be behind even though the socket is up.
+   */
+  heartbeat: (h: { serverTime: number; cursor: string; logConnected: boolean }) => void;
   /** the server is closing this connection for a reason the client should show (e.g. device revoked) */
   closing: (reason: { code: string }) => void;
 }

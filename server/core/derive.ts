@@ -24,6 +24,7 @@ import { incidentEscalation } from './incidents';
 import type { State } from './state';
 
 const MIN = 60_000;
+const pad = (n: number) => String(n).padStart(2, '0');
 
 /** Stable order for work numbers: numeric ones by value, then the rest as text. */
 export function compareIds(a: string, b: string): number {
@@ -48,8 +49,16 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
     specialist: { waiting: 0, longestWaitSec: null },
   };
   const waitingCalls: WaitingCall[] = [];
+  // calls waiting at each whole minute of the last hour
+  const lastMinute = Math.floor(now / MIN) * MIN;
+  const history = Array.from({ length: 61 }, (_, k) => ({ t: lastMinute - (60 - k) * MIN, waiting: 0 }));
+  const historyFrom = history[0]!.t;
   for (const id in state.calls) {
     const c = state.calls[id]!;
+    for (const [ws, we] of c.waits ?? []) {
+      if (we !== null && we <= historyFrom) continue;
+      for (const h of history) if (ws <= h.t && (we === null || we > h.t)) h.waiting++;
+    }
     if (c.status === 'waiting') {
       const since = c.waitingSince ?? c.lastTs;
       const wait = Math.max(0, now - since) / 1000;
@@ -147,11 +156,17 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
   return {
     cursor,
     serverTime: now,
-    center: { name: config.centerName, timeZone: tz },
+    center: {
+      name: config.centerName,
+      timeZone: tz,
+      thresholds: { ...t },
+      shifts: config.shifts.map((s) => ({ name: s.name, start: `${pad(Math.floor(s.startMin / 60))}:${pad(s.startMin % 60)}` })),
+    },
     shift: { name: shift.name, start: shift.start, end: shift.end, ...shiftStats },
     today: today.finish(),
     intervals,
     queue: { waiting: waitingCalls.length, longestWaitSec: longest, byQueue, calls: waitingCalls },
+    waitingHistory: history,
     agents,
     agentCounts,
     missedCalls,

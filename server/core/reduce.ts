@@ -159,6 +159,7 @@ export class Reducer {
         c.status = 'waiting';
         c.queue = e.queue;
         c.waitingSince = e.ts;
+        openWait(c, e.ts);
         return;
       }
       case 'call.ended':
@@ -255,6 +256,7 @@ export class Reducer {
         answeredAt: null,
         abandonedAt: null,
         legs: [],
+        waits: [[ts, null]],
         lastTs: ts,
       };
       this.state.calls[id] = c;
@@ -319,6 +321,7 @@ export class Reducer {
         answeredAt: null,
         abandonedAt: null,
         legs: [],
+        waits: [[e.ts, null]],
         lastTs: e.ts,
       };
       this.state.calls[e.callId] = c;
@@ -340,6 +343,7 @@ export class Reducer {
     c.status = 'waiting';
     c.queue = e.queue ?? c.queue;
     c.waitingSince = e.ts;
+    openWait(c, e.ts);
   }
 
   private callAnswered(e: EventOf<'call.answered'>): void {
@@ -360,6 +364,7 @@ export class Reducer {
       if (prev && prev.status === 'talking') prev.status = 'ended';
     }
     if (c.answeredAt === null && c.abandonedAt === null) c.answeredAt = e.ts;
+    closeWait(c, e.ts);
     c.status = 'talking';
     c.ringingAgent = null;
     c.talkingAgent = a.id;
@@ -403,6 +408,7 @@ export class Reducer {
     if (ended) this.anomaly();
     if (c.ringingAgent) this.releaseRinging(c, ts);
     if (c.answeredAt === null) c.abandonedAt = ts;
+    closeWait(c, ts);
     c.status = 'abandoned';
     c.waitingSince = null;
     if (c.caller && !this.state.missed[c.id]) {
@@ -492,6 +498,17 @@ export class Reducer {
       if (a.state === 'offline' && a.since < old) delete s.agents[id];
     }
   }
+}
+
+/** Starts a new wait (closing one still open: a re-route restarts the wait). */
+function openWait(c: CallRec, ts: number): void {
+  closeWait(c, ts);
+  (c.waits ??= []).push([ts, null]);
+}
+
+function closeWait(c: CallRec, ts: number): void {
+  const last = c.waits?.[c.waits.length - 1];
+  if (last && last[1] === null) last[1] = Math.max(ts, last[0]);
 }
 
 function isWrapPending(s: State, c: CallRec): boolean {

@@ -59,6 +59,8 @@ export interface CallRec {
   /** ts of the call.abandoned of a never-answered call */
   abandonedAt: number | null;
   legs: LegRec[];
+  /** every wait of the call: [start, end or null while waiting] (for the waiting-calls history) */
+  waits: [number, number | null][];
   lastTs: number;
 }
 

@@ -5,7 +5,7 @@ let n = 0;
 
 /** One event of `type` at `ts` with the given fields (an id is generated unless given). */
 export function ev<T extends HotlineEvent['type']>(type: T, ts: number, fields: Omit<Extract<HotlineEvent, { type: T }>, 'v' | 'id' | 'type' | 'ts'> & { id?: string }): HotlineEvent {
-  return { v: 1, id: fields.id ?? `t-${++n}`, type, ts, ...fields } as HotlineEvent;
+  return { v: 1, id: fields.id ?? `t-${++n}`, type, ts, ...fields } as unknown as HotlineEvent;
 }
 
 /** Epoch ms of a wall-clock time in Asia/Shanghai (UTC+8, no DST). */

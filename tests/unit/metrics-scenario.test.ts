@@ -129,6 +129,25 @@ describe('hand-computed scenario at 09:05', () => {
     expect(snap.ingest).toEqual({ rejected: 0, duplicates: 0, anomalies: 0 });
   });
 
+  it('waiting calls at each minute of the last hour', () => {
+    expect(snap.waitingHistory).toHaveLength(61);
+    expect(snap.waitingHistory[0]!.t).toBe(N(8, 5));
+    // 09:00 c1 starts waiting (then answered at 5 s); 09:01 c4 waits; 09:02 c2's second wait ended exactly then; 09:04 c5
+    expect(snap.waitingHistory.slice(-6)).toEqual([
+      { t: N(9, 0), waiting: 1 },
+      { t: N(9, 1), waiting: 1 },
+      { t: N(9, 2), waiting: 0 },
+      { t: N(9, 3), waiting: 0 },
+      { t: N(9, 4), waiting: 1 },
+      { t: N(9, 5), waiting: 1 },
+    ]);
+    expect(snap.waitingHistory.slice(0, -6).every((h) => h.waiting === 0)).toBe(true);
+  });
+
+  it('the center carries its thresholds and shifts', () => {
+    expect(snap.center).toEqual({ name: '菏泽市12319城市管理服务热线', timeZone: 'Asia/Shanghai', thresholds: config.thresholds, shifts: [{ name: '夜班', start: '00:00' }, { name: '早班', start: '08:00' }, { name: '中班', start: '16:00' }] });
+  });
+
   it('alerts: the waiting call and the operator logged in without signing in', () => {
     expect(snap.alerts.map((a) => [a.rule, a.severity, a.subject, a.since])).toEqual([
       ['call_waiting', 'critical', 'c5', s(215)],

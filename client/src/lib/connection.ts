@@ -211,6 +211,13 @@ export function createConnection(sink: ConnectionSink, options: ConnectionOption
     });
     s.on('snapshot', onSnapshot);
     s.on('patch', onPatch);
+    // a heartbeat from a node that still reads the event log means the data shown is current;
+    // from a node that lost it, it does not, and the screen turns stale after staleAfterMs
+    s.on('heartbeat', (h) => {
+      if (awaitingSnapshot || !h.logConnected) return;
+      received(h.serverTime);
+      update({ status: connectedStatus() });
+    });
     s.on('closing', (reason) => update({ closingCode: reason?.code ?? 'closing' }));
     s.on('disconnect', (reason) => {
       connectedAt = null;

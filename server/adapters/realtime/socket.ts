@@ -28,7 +28,14 @@ export interface Realtime {
 
 export function attachRealtime(
   http: HttpServer,
-  d: { view: LiveView; tokens: TokenService; logger: Logger; allowedOrigins: string[] },
+  d: {
+    view: LiveView;
+    tokens: TokenService;
+    logger: Logger;
+    allowedOrigins: string[];
+    /** what every client hears every 2 s, so a quiet hall is not mistaken for a stale screen */
+    heartbeat: () => { serverTime: number; cursor: string; logConnected: boolean };
+  },
 ): Realtime {
   const io: RealtimeServer = new Server(http, {
     serveClient: false,
@@ -73,6 +80,8 @@ export function attachRealtime(
     });
   });
 
+  const beat = setInterval(() => io.emit('heartbeat', d.heartbeat()), 2000);
+  beat.unref();
   const recheck = setInterval(() => {
     for (const s of io.sockets.sockets.values()) {
       void d.tokens
@@ -101,6 +110,7 @@ export function attachRealtime(
     },
     close: () => {
       clearInterval(recheck);
+      clearInterval(beat);
       return new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
