@@ -83,7 +83,8 @@ export class IncidentDesk {
 
   /**
    * The lead acknowledges within 30–150 s (so now and then past the 2-minute limit), a major one is
-   * also taken by the director, the written report follows, and the incident is closed after 20–50 min.
+   * also taken by the director within 3–14 min (now and then past the 10-minute limit), the written
+   * report follows (for a major one, now and then past its hour), and the incident is closed after.
    */
   private respond(ep: Episode): void {
     const { ctx } = this;
@@ -92,9 +93,9 @@ export class IncidentDesk {
     const t = ep.template;
     ctx.after(rng.uniform(30, 150) * SEC, () => ctx.emit('incident.acknowledged', { incidentId: id, by: SHIFT_LEAD, role: 'lead' }));
     if (ep.severity === 'major') {
-      ctx.after(rng.uniform(3, 9) * MIN, () => ctx.emit('incident.acknowledged', { incidentId: id, by: DIRECTOR, role: 'director' }));
+      ctx.after(rng.uniform(3, 14) * MIN, () => ctx.emit('incident.acknowledged', { incidentId: id, by: DIRECTOR, role: 'director' }));
     }
-    const reportIn = rng.uniform(8, 30) * MIN;
+    const reportIn = (ep.severity === 'major' && rng.chance(0.3) ? rng.uniform(61, 75) : rng.uniform(8, 30)) * MIN;
     ctx.after(reportIn, () =>
       ctx.emit('incident.reported', {
         incidentId: id,
