@@ -101,6 +101,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
     logger,
     allowedOrigins,
     heartbeat: () => ({ serverTime: clock.now(), cursor: replica.cursor, logConnected: replica.connected }),
+    clock,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

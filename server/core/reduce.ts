@@ -33,7 +33,6 @@ export function streamIdMs(id: string): number {
 export class Reducer {
   readonly state: State;
   private readonly seen: Set<string>;
-  private sincePrune = 0;
 
   constructor(state: State = emptyState()) {
     this.state = state;
@@ -62,7 +61,9 @@ export class Reducer {
     s.counters.applied++;
     this.dispatch(event);
     this.updateNoAgent(event.ts);
-    if (++this.sincePrune >= PRUNE_EVERY) this.prune();
+    // pruning points are fixed by the stream (the saved count of applied events), not by this
+    // object's lifetime, so a node restarted from a snapshot prunes exactly where others do
+    if (s.counters.applied % PRUNE_EVERY === 0) this.prune();
     return true;
   }
 
@@ -426,9 +427,9 @@ export class Reducer {
     }
     switch (e.type) {
       case 'incident.acknowledged':
-        if (!i.acknowledgements.some((a) => a.role === e.role && a.by === e.by)) {
-          i.acknowledgements.push({ by: e.by, role: e.role, at: e.ts });
-        }
+        // one acknowledgement per level: the first one stands (two leads acting at once on two nodes)
+        if (!i.acknowledgements.some((a) => a.role === e.role)) i.acknowledgements.push({ by: e.by, role: e.role, at: e.ts });
+        else this.anomaly();
         return;
       case 'incident.escalated':
         i.escalations.push({ by: e.by, to: e.to, at: e.ts });
@@ -467,7 +468,6 @@ export class Reducer {
 
   /** Drops what no window, rule or idempotency check can need any more. */
   prune(): void {
-    this.sincePrune = 0;
     const s = this.state;
     const now = s.latestTs;
     let cut = 0;

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { UNAUTHORIZED, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/socket';
 import type { Principal, TokenService } from '../../auth';
 import type { LiveView } from '../../live-view';
+import type { Clock } from '../../ports';
 
 interface SocketData {
   principal: Principal;
@@ -35,6 +36,7 @@ export function attachRealtime(
     allowedOrigins: string[];
     /** what every client hears every 2 s, so a quiet hall is not mistaken for a stale screen */
     heartbeat: () => { serverTime: number; cursor: string; logConnected: boolean };
+    clock: Clock;
   },
 ): Realtime {
   const io: RealtimeServer = new Server(http, {
@@ -73,7 +75,7 @@ export function attachRealtime(
       socket.emit('snapshot', d.view.latest());
     });
     // a person's session ends with its token
-    const expiry = p.expiresAt !== null ? setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(p.expiresAt - Date.now(), 2 ** 31 - 1))) : null;
+    const expiry = p.expiresAt !== null ? setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(p.expiresAt - d.clock.now(), 2 ** 31 - 1))) : null;
     socket.on('disconnect', () => {
       unsubscribe();
       if (expiry) clearTimeout(expiry);
