@@ -63,15 +63,11 @@ async function main(): Promise<void> {
   }
 
   let clients: RedisClients | null = null;
-  // the probe's refused connections are expected: only trouble after a successful connect is logged
-  let probing = true;
-  const quiet = { warn: (obj: object, msg: string) => void (probing ? undefined : logger.warn(obj, msg)) };
   try {
-    clients = await createRedisClients(settings.redisUrl, settings.redisPrefix, { logger: quiet, connectTimeoutMs: 1500 });
+    clients = await createRedisClients(settings.redisUrl, settings.redisPrefix, { logger, connectTimeoutMs: 1500 });
   } catch {
     clients = null;
   }
-  probing = false;
   let ports: Omit<AppPorts, 'clock' | 'logger'>;
   let memoryLog: MemoryEventLog | null = null;
   if (clients) {

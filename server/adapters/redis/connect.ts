@@ -27,7 +27,12 @@ function newClient(url: string, connection: string, logger: RedisLogger) {
   // RESP2 pins the raw reply shapes that the stream adapters parse from sendCommand.
   const client = createClient({ url, RESP: 2, socket: { reconnectStrategy: reconnectDelay } });
   // Without a listener node-redis would rethrow `error` and crash the process on every network blip.
-  client.on('error', (err: unknown) => logger.warn({ err, connection }, 'redis connection error'));
+  // Refusals before the first connection are the caller's to report (one line, not a retry log).
+  let wasReady = false;
+  client.on('ready', () => (wasReady = true));
+  client.on('error', (err: unknown) => {
+    if (wasReady) logger.warn({ err: String(err), connection }, 'redis connection error');
+  });
   return client;
 }
 
