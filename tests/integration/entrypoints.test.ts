@@ -1,0 +1,44 @@
+/** The two commands a person runs: `npm start` refuses to run without Redis; the demo falls back. */
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+function run(script: string, env: Record<string, string>, until?: RegExp, timeoutMs = 30_000): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const done = (code: number | null) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    };
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (until && until.test(out)) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', done);
+  });
+}
+
+describe('entry points', () => {
+  it('npm start without Redis: one clear line and a non-zero exit', async () => {
+    const r = await run('server/main.ts', { REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' });
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^wallboard: Redis is not reachable at 127\.0\.0\.1:1/)]);
+  });
+
+  it('npm start with a bad setting: one line naming it, exit 2', async () => {
+    const r = await run('server/main.ts', { PORT: 'eighty' });
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe('wallboard: PORT: "eighty" is not a port number (0–65535)');
+  });
+
+  it('the demo without Redis runs on the in-process log and says so', async () => {
+    const r = await run('server/demo.ts', { REDIS_URL: 'redis://127.0.0.1:1', PORT: '0', DEMO_SPEED: '1' }, /Ctrl\+C/);
+    expect(r.out).toMatch(/^demo: no Redis at 127\.0\.0\.1:1; running on an in-process event log/m);
+    expect(r.out).toMatch(/Wall \(大屏\): +http:\/\/localhost:\d+\/wall\?token=dev_/);
+    expect(r.out).toContain('zhang / demo-lead-12319');
+    expect(r.err).toBe('');
+  });
+});
