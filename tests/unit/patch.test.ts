@@ -11,19 +11,9 @@ import { derive } from '../../server/core/derive';
 import { diff } from '../../server/core/diff';
 import { Reducer } from '../../server/core/reduce';
 import { ev, sh } from '../helpers/events';
+import { mulberry32 as rng } from '../../server/simulator/prng';
 
 const config = defaultConfig();
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomEvent(r: () => number, ts: number): HotlineEvent {
   const agent = `${1000 + Math.floor(r() * 12)}`;
