@@ -34,6 +34,8 @@ export interface AppOptions {
   /** directory of the built client, or null to serve the API only */
   clientDir: string | null;
   allowedOrigins?: string[];
+  /** recognises errors of an unreachable store, answered 503 */
+  isUnavailable?: (err: unknown) => boolean;
   tokenTtlMs?: number;
   loginLimit?: number;
   snapshotEveryMs?: number;
@@ -77,6 +79,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
     view,
     clientDir: o.clientDir,
     allowedOrigins,
+    isUnavailable: o.isUnavailable,
     routers: [
       ingestRouter(ports.log, o.ingestToken),
       peopleRouter({ accounts: ports.accounts, audit: ports.audit, tokens, clock, disconnect, loginLimit: o.loginLimit }),

@@ -4,7 +4,7 @@
  * Prints the URL and the demo accounts.
  */
 import type { Logger } from 'pino';
-import { createRedisClients, type RedisClients } from './adapters/redis/connect';
+import { createRedisClients, isRedisUnavailable, type RedisClients } from './adapters/redis/connect';
 import { RedisEventLog } from './adapters/redis/event-log';
 import { RedisSnapshotStore } from './adapters/redis/snapshot-store';
 import { RedisAccounts } from './adapters/redis/accounts';
@@ -107,6 +107,7 @@ async function main(): Promise<void> {
       adminPassword: null,
       clientDir: CLIENT_DIR,
       allowedOrigins: settings.allowedOrigins,
+      isUnavailable: isRedisUnavailable,
       tokenTtlMs: settings.tokenTtlMs,
     },
   );

@@ -2,7 +2,7 @@
  * Production entry point (`npm start`): the only place that reads process.env and builds the real
  * adapters. Requires Redis: without it, one clear line and a non-zero exit.
  */
-import { createRedisClients } from './adapters/redis/connect';
+import { createRedisClients, isRedisUnavailable } from './adapters/redis/connect';
 import { RedisEventLog } from './adapters/redis/event-log';
 import { RedisSnapshotStore } from './adapters/redis/snapshot-store';
 import { RedisAccounts } from './adapters/redis/accounts';
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       adminPassword: settings.adminPassword,
       clientDir: CLIENT_DIR,
       allowedOrigins: settings.allowedOrigins,
+      isUnavailable: isRedisUnavailable,
       tokenTtlMs: settings.tokenTtlMs,
     },
   );

@@ -137,3 +137,9 @@ export async function startRedis(): Promise<RunningRedis> {
   }
   throw lastError;
 }
+
+/** Starts redis-server on a given port (to bring one back where it was, in outage tests). */
+export function startRedisOn(port: number): Promise<RunningRedis> {
+  if (!onPath('redis-server')) throw oneLine(REDIS_MISSING);
+  return startOnce(port);
+}

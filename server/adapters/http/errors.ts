@@ -20,9 +20,13 @@ export function sendError(res: Response, status: number, code: string, message: 
 }
 
 /** Express error handler: known errors keep their code, body-parser errors map to 413/415, the rest is 500. */
-export function errorHandler(logger: Logger) {
+export function errorHandler(logger: Logger, isUnavailable: (err: unknown) => boolean = () => false) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     if (res.headersSent) return;
+    if (isUnavailable(err)) {
+      logger.warn({ path: req.path }, 'store unavailable');
+      return sendError(res, 503, 'unavailable', 'the event log is not reachable right now; try again shortly');
+    }
     if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message, err.extra);
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', 'the body is larger than the limit');

@@ -21,6 +21,8 @@ export interface HttpAppDeps {
   ready: () => Promise<{ ok: true } | { ok: false; reason: string }>;
   clientDir: string | null;
   allowedOrigins: string[];
+  /** recognises errors of an unreachable store (answered 503, not 500) */
+  isUnavailable?: (err: unknown) => boolean;
 }
 
 export function createHttpApp(d: HttpAppDeps): Express {
@@ -85,6 +87,6 @@ export function createHttpApp(d: HttpAppDeps): Express {
     app.get('/', (_req, res) => void res.type('text').send('client not built: run `npm run build`'));
   }
   app.use((_req, res) => sendError(res, 404, 'not_found', 'not found'));
-  app.use(errorHandler(d.logger));
+  app.use(errorHandler(d.logger, d.isUnavailable));
   return app;
 }

@@ -2,7 +2,7 @@
  * Redis connections for one node. Two of them: XREAD BLOCK occupies its connection for the whole wait,
  * so the stream reader gets its own and every other command shares the main one.
  */
-import { createClient } from 'redis';
+import { ClientClosedError, ClientOfflineError, ConnectionTimeoutError, createClient, SocketClosedUnexpectedlyError } from 'redis';
 
 /** Where connection trouble goes: a pino logger fits, so does the console fallback below. */
 export interface RedisLogger {
@@ -25,7 +25,9 @@ export function reconnectDelay(retries: number): number {
 
 function newClient(url: string, connection: string, logger: RedisLogger) {
   // RESP2 pins the raw reply shapes that the stream adapters parse from sendCommand.
-  const client = createClient({ url, RESP: 2, socket: { reconnectStrategy: reconnectDelay } });
+  // Without an offline queue a command fails at once while Redis is away: an HTTP request gets a
+  // clear 503 instead of hanging until Redis returns.
+  const client = createClient({ url, RESP: 2, disableOfflineQueue: true, socket: { reconnectStrategy: reconnectDelay } });
   // Without a listener node-redis would rethrow `error` and crash the process on every network blip.
   // Refusals before the first connection are the caller's to report (one line, not a retry log).
   let wasReady = false;
@@ -96,4 +98,16 @@ export async function createRedisClients(url: string, prefix: string, options: R
     }
   }
   return { main, reader, prefix, close };
+}
+
+/** True for the errors node-redis raises while Redis is unreachable (the request may be retried later). */
+export function isRedisUnavailable(err: unknown): boolean {
+  return (
+    err instanceof ClientOfflineError ||
+    err instanceof ClientClosedError ||
+    err instanceof SocketClosedUnexpectedlyError ||
+    err instanceof ConnectionTimeoutError ||
+    // a MULTI queued at the moment the connection dropped fails with the socket's own error
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN'].includes((err as { code?: string } | null)?.code ?? '')
+  );
 }
