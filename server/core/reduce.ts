@@ -6,16 +6,9 @@
 import type { EventOf, HotlineEvent } from '../../shared/events';
 import type { AgentState } from '../../shared/snapshot';
 import { emptyState, type AgentRec, type CallRec, type State } from './state';
+import { PRUNE_EVERY, pruneState } from './prune';
 
-const HOUR = 3_600_000;
-/** Idempotency memory: at least 24 h of event ids (the contract's minimum), plus margin. */
-const SEEN_KEEP_MS = 25 * HOUR;
-const SEEN_MAX = 2_000_000;
-/** Finished calls, tickets, acks and resolved incidents are kept two days: today's windows need yesterday's night shift. */
-const HISTORY_KEEP_MS = 50 * HOUR;
 const RONA_KEEP = 20;
-const RESTRICTED_KEEP_MS = 26 * HOUR;
-const PRUNE_EVERY = 2_000;
 
 const SIGNED_IN: ReadonlySet<AgentState> = new Set(['available', 'ringing', 'talking', 'wrapup', 'busy']);
 
@@ -58,6 +51,7 @@ export class Reducer {
     this.seen.add(event.id);
     s.seen.push([event.id, arrival]);
     s.latestTs = Math.max(s.latestTs, arrival);
+    s.maxEventTs = Math.max(s.maxEventTs ?? 0, event.ts);
     s.counters.applied++;
     this.dispatch(event);
     this.updateNoAgent(event.ts);
@@ -468,35 +462,7 @@ export class Reducer {
 
   /** Drops what no window, rule or idempotency check can need any more. */
   prune(): void {
-    const s = this.state;
-    const now = s.latestTs;
-    let cut = 0;
-    while (cut < s.seen.length && (s.seen[cut]![1] < now - SEEN_KEEP_MS || s.seen.length - cut > SEEN_MAX)) {
-      this.seen.delete(s.seen[cut]![0]);
-      cut++;
-    }
-    if (cut) s.seen.splice(0, cut);
-    const old = now - HISTORY_KEEP_MS;
-    for (const id in s.calls) {
-      const c = s.calls[id]!;
-      // a call silent for two days is over, whatever its last event said
-      if (c.lastTs < old && !isWrapPending(s, c)) delete s.calls[id];
-    }
-    for (const id in s.missed) {
-      const m = s.missed[id]!;
-      if (m.returnedAt !== null && m.returnedAt < old) delete s.missed[id];
-    }
-    s.tickets = s.tickets.filter((t) => t.ts >= old);
-    for (const id in s.incidents) {
-      const i = s.incidents[id]!;
-      if (i.resolvedAt !== null && i.resolvedAt < old) delete s.incidents[id];
-    }
-    for (const id in s.alertAcks) if (s.alertAcks[id]!.at < old) delete s.alertAcks[id];
-    for (const id in s.agents) {
-      const a = s.agents[id]!;
-      a.restricted = a.restricted.filter((r) => r.ts >= now - RESTRICTED_KEEP_MS);
-      if (a.state === 'offline' && a.since < old) delete s.agents[id];
-    }
+    pruneState(this.state, this.seen);
   }
 }
 
@@ -511,9 +477,6 @@ function closeWait(c: CallRec, ts: number): void {
   if (last && last[1] === null) last[1] = Math.max(ts, last[0]);
 }
 
-function isWrapPending(s: State, c: CallRec): boolean {
-  return c.legs.some((l) => l.wrapEnd === null && s.agents[l.agentId]?.wrapCallId === c.id);
-}
 
 /** Convenience for tests and replays: the state after applying `events` to an empty one. */
 export function reduce(events: Iterable<HotlineEvent>): State {

@@ -111,8 +111,10 @@ export interface State {
   noAgentSince: Record<string, number>;
   /** event ids applied recently, oldest first, for idempotency: [id, ts] */
   seen: [string, number][];
-  /** the newest event ts seen: pruning is relative to it, never to the wall clock */
+  /** the newest stream time seen (ms of the stream IDs, set by Redis on append): drives id pruning */
   latestTs: number;
+  /** the newest event `ts` seen */
+  maxEventTs: number;
   counters: { rejected: number; duplicates: number; anomalies: number; applied: number };
 }
 
@@ -129,6 +131,7 @@ export function emptyState(): State {
     noAgentSince: {},
     seen: [],
     latestTs: 0,
+    maxEventTs: 0,
     counters: { rejected: 0, duplicates: 0, anomalies: 0, applied: 0 },
   };
 }

@@ -1,0 +1,53 @@
+/**
+ * Bounded memory: what no window, rule or idempotency check can need any more is dropped, at
+ * points fixed by the stream so every replica prunes identically.
+ */
+import type { CallRec, State } from './state';
+
+const HOUR = 3_600_000;
+/** Idempotency memory: at least 24 h of event ids (the contract's minimum), plus margin. */
+const SEEN_KEEP_MS = 25 * HOUR;
+const SEEN_MAX = 2_000_000;
+/** Finished calls, tickets, acks and resolved incidents are kept two days: today's windows need yesterday's night shift. */
+const HISTORY_KEEP_MS = 50 * HOUR;
+const RESTRICTED_KEEP_MS = 26 * HOUR;
+/** prune after every this many applied events */
+export const PRUNE_EVERY = 2_000;
+
+/** Drops old ids (by stream time) and old records (by event time), in place. */
+export function pruneState(s: State, seen: Set<string>): void {
+  const now = s.latestTs;
+  let cut = 0;
+  while (cut < s.seen.length && (s.seen[cut]![1] < now - SEEN_KEEP_MS || s.seen.length - cut > SEEN_MAX)) {
+    seen.delete(s.seen[cut]![0]);
+    cut++;
+  }
+  if (cut) s.seen.splice(0, cut);
+  // records are judged on event times; a source clock running ahead cannot push "now" past the log's own time
+  const recordsNow = Math.min(now, s.maxEventTs ?? now);
+  const old = recordsNow - HISTORY_KEEP_MS;
+  for (const id in s.calls) {
+    const c = s.calls[id]!;
+    // a call silent for two days is over, whatever its last event said
+    if (c.lastTs < old && !isWrapPending(s, c)) delete s.calls[id];
+  }
+  for (const id in s.missed) {
+    const m = s.missed[id]!;
+    if (m.returnedAt !== null && m.returnedAt < old) delete s.missed[id];
+  }
+  s.tickets = s.tickets.filter((t) => t.ts >= old);
+  for (const id in s.incidents) {
+    const i = s.incidents[id]!;
+    if (i.resolvedAt !== null && i.resolvedAt < old) delete s.incidents[id];
+  }
+  for (const id in s.alertAcks) if (s.alertAcks[id]!.at < old) delete s.alertAcks[id];
+  for (const id in s.agents) {
+    const a = s.agents[id]!;
+    a.restricted = a.restricted.filter((r) => r.ts >= recordsNow - RESTRICTED_KEEP_MS);
+    if (a.state === 'offline' && a.since < old) delete s.agents[id];
+  }
+}
+
+function isWrapPending(s: State, c: CallRec): boolean {
+  return c.legs.some((l) => l.wrapEnd === null && s.agents[l.agentId]?.wrapCallId === c.id);
+}
