@@ -37,3 +37,22 @@ export function intervalSeries(intervals: readonly IntervalBucket[], now: number
   }
   return { labels, offered, answered, serviceLevel };
 }
+
+export interface WaitingSeries {
+  /** minutes before the newest point (60 … 0) */
+  minutesAgo: number[];
+  /** epoch ms of each point */
+  times: number[];
+  waiting: number[];
+  /** the newest point's value, and the highest of the hour */
+  last: number;
+  peak: number;
+}
+
+/** `snapshot.waitingHistory` (61 points, oldest first) as plain arrays. */
+export function waitingSeries(history: readonly { t: number; waiting: number }[]): WaitingSeries {
+  const newest = history.length ? history[history.length - 1]!.t : 0;
+  const minutesAgo = history.map((p) => Math.round((newest - p.t) / 60_000));
+  const waiting = history.map((p) => p.waiting);
+  return { minutesAgo, times: history.map((p) => p.t), waiting, last: waiting[waiting.length - 1] ?? 0, peak: Math.max(0, ...waiting) };
+}

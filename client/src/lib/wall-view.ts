@@ -1,4 +1,5 @@
 /** Pure helpers that turn a snapshot into what the wall shows. No runes, no DOM. */
+import type { Thresholds } from '../../../shared/config';
 import type { AgentView, AlertView, IncidentView, IntervalBucket, Snapshot } from '../../../shared/snapshot';
 
 const collator = new Intl.Collator('zh-CN', { numeric: true });
@@ -38,13 +39,15 @@ export function openIncidents(incidents: readonly IncidentView[]): IncidentView[
   return incidents.filter((i) => i.status !== 'resolved').sort((a, b) => a.raisedAt - b.raisedAt);
 }
 
-export type StepStatus = 'done' | 'pending' | 'late';
+export type StepStatus = 'done' | 'pending' | 'overdue';
 export interface LadderStep {
   role: 'operator' | 'lead' | 'director' | 'report';
   status: StepStatus;
   /** who did it (工号 or user), when done */
   by: string | null;
   at: number | null;
+  /** the deadline, while not done */
+  dueAt?: number;
 }
 
 export interface LadderLimits {
@@ -54,6 +57,11 @@ export interface LadderLimits {
 }
 
 export const DEFAULT_LADDER_LIMITS: LadderLimits = { leadAckSec: 120, directorAckSec: 600, reportDueMin: 60 };
+
+/** The ladder's deadlines from the thresholds in force. */
+export function ladderLimits(th: Pick<Thresholds, 'incidentLeadAckSec' | 'incidentDirectorAckSec' | 'incidentReportDueMin'>): LadderLimits {
+  return { leadAckSec: th.incidentLeadAckSec, directorAckSec: th.incidentDirectorAckSec, reportDueMin: th.incidentReportDueMin };
+}
 
 /**
  * The escalation ladder (RULES.md): operator raised → lead acknowledges within 2 min → director
@@ -68,12 +76,15 @@ export function incidentLadder(i: IncidentView, now: number, limits: LadderLimit
   ): LadderStep =>
     done
       ? { role, status: 'done', by: done.by, at: done.at }
-      : { role, status: now > dueAt ? 'late' : 'pending', by: null, at: null };
+      : { role, status: now > dueAt ? 'overdue' : 'pending', by: null, at: null, dueAt };
 
   const steps: LadderStep[] = [{ role: 'operator', status: 'done', by: i.raisedBy, at: i.raisedAt }];
   steps.push(step('lead', ackBy('lead'), i.raisedAt + limits.leadAckSec * 1000));
   const needsDirector = i.severity === 'major' || i.escalatedTo === 'director' || ackBy('director') !== null;
-  if (needsDirector) steps.push(step('director', ackBy('director'), i.raisedAt + limits.directorAckSec * 1000));
+  // only a major incident has a director deadline (第五十一条); an urgent one escalated to the
+  // director waits for them without one
+  const directorDue = i.severity === 'major' ? i.raisedAt + limits.directorAckSec * 1000 : Infinity;
+  if (needsDirector) steps.push(step('director', ackBy('director'), directorDue));
   if (i.severity === 'major') {
     const rep = i.reportedAt !== null ? { by: i.report?.by ?? null, at: i.reportedAt } : null;
     steps.push(step('report', rep, i.raisedAt + limits.reportDueMin * 60_000));

@@ -1,0 +1,81 @@
+/**
+ * Chart.js, registered once with only the parts the screens use (tree-shaken), and the small
+ * helpers the chart components share. Following Chart.js's advice for live data: one chart per
+ * canvas, created once and updated in place with `update('none')`, `animation: false`, and plain
+ * arrays (never Svelte proxies) as data.
+ */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Filler,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  type Plugin,
+} from 'chart.js';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Filler);
+
+export { Chart };
+export { niceMax } from './charts-scale';
+
+export const FONT_FAMILY = "'Noto Sans SC', 'Noto Sans CJK SC', sans-serif";
+
+export const CHART_COLORS = {
+  offered: '#5d7fb8',
+  answered: '#2fd27a',
+  sl: '#ffffff',
+  target: '#ffbf2e',
+  grid: '#26324a',
+  text: '#c9d2e0',
+  count: '#a9c1ec',
+  category: '#8f7cf0',
+  waiting: '#5fb4ff',
+  waitingFill: 'rgba(95, 180, 255, 0.22)',
+};
+
+/**
+ * Redraws a chart once the web font's glyphs for `text` are loaded: canvas text does not wait for
+ * fonts, and the self-hosted CJK font loads by unicode range only when first needed.
+ */
+export function redrawWhenFontReady(chart: Chart, sizePx: number, text: string): void {
+  const fonts = (globalThis.document as Document | undefined)?.fonts;
+  if (!fonts?.load) return;
+  fonts
+    .load(`700 ${Math.round(sizePx)}px "Noto Sans SC"`, text)
+    .then(() => fonts.load(`400 ${Math.round(sizePx)}px "Noto Sans SC"`, text))
+    .then(() => {
+      if ((chart as unknown as { canvas: HTMLCanvasElement | null }).canvas) chart.update('none');
+    })
+    .catch(() => undefined);
+}
+
+/** Draws each bar's value above it (bar charts read from across a room need no axis to count). */
+export const barValueLabels: Plugin<'bar'> = {
+  id: 'barValueLabels',
+  afterDatasetsDraw(chart) {
+    const opts = (chart.options.plugins as Record<string, unknown> | undefined)?.barValueLabels as
+      | { size: number; color: string }
+      | undefined;
+    if (!opts) return;
+    const { ctx } = chart;
+    ctx.save();
+    ctx.font = `700 ${opts.size}px ${FONT_FAMILY}`;
+    ctx.fillStyle = opts.color;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    chart.data.datasets.forEach((ds, di) => {
+      const meta = chart.getDatasetMeta(di);
+      meta.data.forEach((bar, i) => {
+        const v = ds.data[i];
+        if (typeof v !== 'number') return;
+        const { x, y } = bar.getProps(['x', 'y'], true) as { x: number; y: number };
+        ctx.fillText(String(v), x, y - opts.size * 0.15);
+      });
+    });
+    ctx.restore();
+  },
+};
