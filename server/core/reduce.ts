@@ -110,9 +110,12 @@ export class Reducer {
       case 'agent.signout': {
         const a = this.agent(e.agentId, e.ts);
         const wasIn = SIGNED_IN.has(a.state);
+        // the successor already signed in at this seat (第二十九条: the outgoing waits for them)
+        const taker = a.seat ? this.state.seats[a.seat]?.agentId : null;
+        const takenOverAt = wasIn && taker && taker !== a.id ? e.ts : null;
         if (wasIn) this.leaveSeat(a, e.ts);
         if (a.state !== 'logged_in') this.setState(a, 'logged_in', e.ts);
-        a.restricted.push({ ts: e.ts, type: 'signout', seat: wasIn ? a.seat : null, takenOverAt: null });
+        a.restricted.push({ ts: e.ts, type: 'signout', seat: wasIn ? a.seat : null, takenOverAt });
         return;
       }
       case 'agent.logout': {

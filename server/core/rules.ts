@@ -153,8 +153,9 @@ function agentRules(state: State, a: AgentRec, now: number, config: CenterConfig
 /**
  * 第三十二条: no 签出 or 示忙 in the first or last restrictedWindowMin of a shift without the lead's
  * approval. One alert per agent and shift, from the first such event; after an acknowledgement the
- * next such event starts a new one. A sign-out at a seat that another operator takes over within
- * handoverGapSec is the handover itself (第二十八条), not a violation.
+ * next such event starts a new one. A sign-out at a seat that another operator has taken, or takes
+ * within restrictedWindowMin, is the handover itself (第二十八条), not a violation; a late taker is
+ * the handover_gap rule's business.
  */
 function restrictedRule(state: State, a: AgentRec, now: number, config: CenterConfig, who: string, out: Draft[]): void {
   const t = config.thresholds;
@@ -163,7 +164,7 @@ function restrictedRule(state: State, a: AgentRec, now: number, config: CenterCo
   let openShift = -1;
   for (const r of a.restricted) {
     if (r.ts > now) continue;
-    if (r.type === 'signout' && r.takenOverAt !== null && r.takenOverAt - r.ts <= t.handoverGapSec * SEC) continue;
+    if (r.type === 'signout' && r.takenOverAt !== null && r.takenOverAt <= now && r.takenOverAt - r.ts <= w) continue;
     const sh = shiftAt(r.ts, config);
     if (sh.end <= now) continue; // that shift is over: the alert ended with it
     if (!(r.ts < sh.start + w || r.ts >= sh.end - w)) continue;

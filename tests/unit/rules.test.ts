@@ -122,6 +122,32 @@ const table: Case[] = [
     now: sh(2026, 11, 29, 16, 1),
     expected: [],
   },
+  {
+    name: 'the successor signs in first and the outgoing operator signs out after: a handover, no alert',
+    events: [
+      ev('agent.signin', sh(2026, 11, 29, 9, 0), { agentId: 'a', seat: 'A01' }),
+      ev('agent.signin', sh(2026, 11, 29, 15, 59, 40), { agentId: 'b', seat: 'A01' }),
+      ev('agent.signout', sh(2026, 11, 29, 16, 0, 5), { agentId: 'a' }),
+    ],
+    now: sh(2026, 11, 29, 16, 1),
+    expected: [],
+  },
+  {
+    name: 'a late successor (3 min): the gap is flagged while it lasts, the sign-out is a handover once they arrive',
+    events: [ev('agent.signin', sh(2026, 11, 29, 9, 0), { agentId: 'a', seat: 'A01' }), ev('agent.signout', sh(2026, 11, 29, 16, 0, 3), { agentId: 'a' })],
+    now: sh(2026, 11, 29, 16, 2),
+    expected: ['handover_gap:A01:critical', 'restricted_window:a:warning'],
+  },
+  {
+    name: '… and after the late successor signs in, both clear',
+    events: [
+      ev('agent.signin', sh(2026, 11, 29, 9, 0), { agentId: 'a', seat: 'A01' }),
+      ev('agent.signout', sh(2026, 11, 29, 16, 0, 3), { agentId: 'a' }),
+      ev('agent.signin', sh(2026, 11, 29, 16, 3, 2), { agentId: 'b', seat: 'A01' }),
+    ],
+    now: sh(2026, 11, 29, 16, 4),
+    expected: [],
+  },
   // handover_gap: ≥ 30 s
   {
     name: 'seat empty 29.999 s after a sign-out near a boundary: nothing yet',
