@@ -32,6 +32,7 @@ export function errorHandler(logger: Logger, isUnavailable: (err: unknown) => bo
     if (e.type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', 'the body is larger than the limit');
     if (e.type === 'entity.parse.failed') return sendError(res, 415, 'invalid_json', 'the body is not valid JSON');
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendError(res, 415, 'unsupported_media_type', 'unsupported body encoding');
+    if (e.status === 404) return sendError(res, 404, 'not_found', 'not found');
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, 'bad_request', 'the request could not be read');
     logger.error({ err, path: req.path }, 'request failed');
     sendError(res, 500, 'internal', 'something went wrong on the server');
