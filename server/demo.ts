@@ -55,6 +55,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // the demo clears its keys at start: never let it near a production prefix
+  if (!settings.redisPrefix.includes('demo')) {
+    console.error(`demo: REDIS_PREFIX "${settings.redisPrefix}" would be cleared at start; use a prefix containing "demo"`);
+    process.exit(2);
+  }
   const logger: Logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const speed = Number(process.env.DEMO_SPEED ?? '1');
   if (!(speed > 0 && speed <= 1000)) {
