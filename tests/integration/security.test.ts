@@ -279,6 +279,15 @@ describe('hardening', () => {
     expect(result).toBe('refused');
   });
 
+  it('resync requests are limited to one snapshot a second per connection', async () => {
+    const c = await connectClient(t.url, tokens.wall!);
+    for (let i = 0; i < 10; i++) c.socket.emit('resync');
+    await waitUntil(() => c.snapshots().length >= 3, 'the first resync snapshots', 5_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(c.snapshots()).toHaveLength(3); // the one on connect, one at once, one a second later for all the rest
+    c.close();
+  });
+
   it('readyz reports ready once caught up', async () => {
     await waitUntil(async () => (await request(t.url, '/readyz')).status === 200, 'ready');
   });

@@ -70,15 +70,27 @@ export function attachRealtime(
       seq += 1;
       socket.emit('patch', { cursor: pub.cursor, serverTime: pub.serverTime, ops: pub.ops, seq });
     });
-    socket.on('resync', () => {
+    // a client asking again and again gets at most one snapshot a second (a full state is the costly message)
+    let lastResync = 0;
+    let pendingResync: NodeJS.Timeout | null = null;
+    const sendSnapshot = () => {
+      pendingResync = null;
+      lastResync = Date.now();
       seq = 0;
       socket.emit('snapshot', d.view.latest());
+    };
+    socket.on('resync', () => {
+      if (pendingResync) return;
+      const wait = lastResync + 1000 - Date.now();
+      if (wait <= 0) sendSnapshot();
+      else pendingResync = setTimeout(sendSnapshot, wait);
     });
     // a person's session ends with its token
     const expiry = p.expiresAt !== null ? setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(p.expiresAt - d.clock.now(), 2 ** 31 - 1))) : null;
     socket.on('disconnect', () => {
       unsubscribe();
       if (expiry) clearTimeout(expiry);
+      if (pendingResync) clearTimeout(pendingResync);
     });
   });
 
