@@ -3,7 +3,8 @@
  * A shift lead signs in on a tablet, acknowledges the open incident, and the wall in the hall shows
  * the ladder's 值班长 step done; the lead acknowledges an alert and reveals a missed call's number
  * (the wall still shows none); the director, on a phone, acknowledges and the wall shows 中心主任
- * done; the lead files the written report and resolves the incident, and the wall follows each step.
+ * done; the lead files the written report and resolves the incident (behind a confirmation), and the
+ * wall follows each step.
  * Real server, real Redis (every action goes through the event stream).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,9 +141,24 @@ describe('lead and director acknowledge an incident; the wall shows it', () => {
     expect(await ladder(wallBanner())).toEqual({ operator: 'done', lead: 'done', director: 'done', report: 'done' });
   });
 
-  it('the lead resolves the incident; its band leaves the wall', async () => {
+  it('the lead resolves the incident behind a confirmation (with a note); its band leaves the wall', async () => {
     await incidentCard(leadPage).locator('[data-testid="incident-resolve"]').click();
+    const dialog = leadPage.locator('[data-testid="confirm-dialog"][open]');
+    await eventually(() => dialog.isVisible(), 'the resolve confirmation on /lead', 5_000, 50);
+    // cancelling resolves nothing
+    await dialog.locator('[data-testid="confirm-cancel"]').click();
+    await eventually(async () => (await dialog.count()) === 0, 'the confirmation closed', 5_000, 50);
+    expect(await incidentCard(leadPage).getAttribute('data-status')).not.toBe('resolved');
+    expect(await wallBanner().count()).toBe(1);
+    // asked again, confirmed with a note
+    await incidentCard(leadPage).locator('[data-testid="incident-resolve"]').click();
+    await eventually(() => dialog.isVisible(), 'the resolve confirmation on /lead', 5_000, 50);
+    await dialog.locator('[data-testid="resolve-note"]').fill('抢修完毕，道路恢复通行');
+    await saveScreenshot(leadPage, 'lead-resolve-confirm');
+    await dialog.locator('[data-testid="confirm-ok"]').click();
     await eventually(async () => (await wallBanner().count()) === 0, 'the incident band gone from the wall', 5_000, 50);
+    await eventually(async () => (await incidentCard(leadPage).count()) === 0, 'the incident card gone from /lead', 5_000, 50);
+    expect(await leadPage.locator('[data-testid="toast"][data-kind="error"]').count()).toBe(0);
   });
 
   it('logged no console errors on any screen', () => {

@@ -1,13 +1,15 @@
 /**
  * The client's pure helpers: the wall's chime (new critical alerts only), the count axis that fits
- * the data, the thresholds-driven levels, the ladder's deadlines and the lead's agent list.
+ * the data, the thresholds-driven levels, the ladder's deadlines, the lead's agent list and the
+ * seat map's layout.
  */
 import { describe, expect, it } from 'vitest';
 import { createChime, chimeSetting } from '../../client/src/lib/chime';
 import { niceMax } from '../../client/src/lib/charts-scale';
 import { agentList, awaitsDirector } from '../../client/src/lib/ops-view';
 import { DEFAULT_THRESHOLDS, rateLevel, slBounds, thresholdsOf, waitLevel } from '../../client/src/lib/targets';
-import { incidentLadder, ladderLimits } from '../../client/src/lib/wall-view';
+import { compactDuration } from '../../client/src/lib/format';
+import { denseTileEm, incidentLadder, ladderLimits, seatLayout, textEm } from '../../client/src/lib/wall-view';
 import type { AgentView, IncidentView } from '../../shared/snapshot';
 
 describe('chime', () => {
@@ -130,5 +132,59 @@ describe("the lead's agent list", () => {
     expect(agentList(agents, 'online', 'id').map((x) => x.id)).toEqual(['1001', '1002', '1010']);
     expect(agentList(agents, 'busy', 'id').map((x) => x.id)).toEqual(['1001', '1002']);
     expect(agentList(agents, 'offline', 'time').map((x) => x.id)).toEqual(['1003']);
+  });
+});
+
+describe('the seat map layout', () => {
+  // the seat map's box on a 1920×1080 wall without an incident band (1 % of the height = 10.8 px)
+  const u = 10.8;
+  const W = 1416;
+  const H = 514;
+  const opts = { minPx: 2.4 * u, maxPx: 3.8 * u, denseMinPx: 2.31 * u, idEm: textEm('3001'), wordEm: textEm('未签') };
+
+  it('keeps two-line tiles while they fit, at the largest font', () => {
+    const few = seatLayout(W, H, 12, opts);
+    expect(few.kind).toBe('normal');
+    expect(few.fontPx).toBeGreaterThan(opts.minPx);
+    const l = seatLayout(W, H, 45, opts);
+    expect(l).toMatchObject({ kind: 'normal' });
+    expect(l.perPage).toBeGreaterThanOrEqual(45);
+  });
+
+  it('switches to one-line tiles with the state word, then the glyph, when two-line tiles do not fit', () => {
+    const word = seatLayout(W, H, 75, opts);
+    expect(word.kind).toBe('word');
+    expect(word.perPage).toBeGreaterThanOrEqual(75);
+    expect(word.fontPx).toBeGreaterThanOrEqual(opts.denseMinPx);
+    const glyph = seatLayout(W, H, 90, opts);
+    expect(glyph.kind).toBe('glyph');
+    expect(glyph.perPage).toBeGreaterThanOrEqual(90);
+    expect(glyph.fontPx).toBeGreaterThanOrEqual(opts.denseMinPx);
+  });
+
+  it('pages with the layout that holds the most, never below the smallest font', () => {
+    const l = seatLayout(W, H, 300, opts);
+    expect(l).toMatchObject({ kind: 'glyph', fontPx: opts.denseMinPx });
+    expect(l.perPage).toBeGreaterThanOrEqual(70);
+    expect(l.perPage).toBeLessThan(300);
+    // tiles and gaps stay inside the box
+    expect(l.cols * denseTileEm(opts.idEm, 1) * l.fontPx + (l.cols - 1) * l.gapEm * l.fontPx).toBeLessThanOrEqual(W);
+    expect(l.rows * l.hEm * l.fontPx + (l.rows - 1) * l.gapEm * l.fontPx).toBeLessThanOrEqual(H);
+  });
+
+  it('makes room for a long 工号 and long state words', () => {
+    const long = seatLayout(W, H, 300, { ...opts, idEm: textEm('A20260001') });
+    expect(long.cols).toBeLessThan(seatLayout(W, H, 300, opts).cols);
+    expect(textEm('Login')).toBeGreaterThan(textEm('空闲'));
+  });
+
+  it('writes time in state in at most five characters', () => {
+    expect(compactDuration(5)).toBe('0:05');
+    expect(compactDuration(59 * 60 + 59)).toBe('59:59');
+    expect(compactDuration(99 * 60 + 59)).toBe('99:59');
+    expect(compactDuration(100 * 60)).toBe('1h40');
+    expect(compactDuration(9 * 3600 + 59 * 60)).toBe('9h59');
+    expect(compactDuration(12 * 3600)).toBe('12h');
+    expect(compactDuration(-3)).toBe('0:00');
   });
 });

@@ -28,6 +28,18 @@ export function duration(sec: number | null | undefined): string {
   return h > 0 ? `${h}:${pad2(m)}:${pad2(r)}` : `${m}:${pad2(r)}`;
 }
 
+/**
+ * Seconds → at most 5 characters, for one-line seat tiles: "m:ss" up to 99:59, then "1h40", and
+ * "12h" from ten hours. Negative shows as 0.
+ */
+export function compactDuration(sec: number | null | undefined): string {
+  if (sec === null || sec === undefined || !Number.isFinite(sec)) return DASH;
+  const s = Math.max(0, Math.floor(sec));
+  if (s < 6000) return `${Math.floor(s / 60)}:${pad2(s % 60)}`;
+  const h = Math.floor(s / 3600);
+  return h < 10 ? `${h}h${pad2(Math.floor((s % 3600) / 60))}` : `${h}h`;
+}
+
 /** Elapsed seconds between an epoch ms and now. */
 export function elapsedSec(since: number, now: number): number {
   return Math.max(0, (now - since) / 1000);

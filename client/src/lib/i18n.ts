@@ -115,6 +115,8 @@ const zh = {
   stateShort_talking: '通话',
   stateShort_wrapup: '话后',
   stateShort_busy: '示忙',
+  /** one-line seat tiles: at most two characters */
+  stateTiny_logged_in: '未签',
   // ticket categories (第十二条)
   cat_city_order: '市容秩序',
   cat_sanitation: '环境卫生',
@@ -195,6 +197,10 @@ const zh = {
   incidentReportUpdate: '更新报告',
   reportDone: '书面报告已提交',
   incidentResolve: '办结',
+  resolveTitle: '办结事件',
+  resolveWarn: '办结后不能撤销：事件从各屏幕的处置列表和大屏上撤下，转入今日已办结。',
+  resolveNoteLabel: '办结说明（选填）',
+  resolveConfirm: '确认办结',
   resolveDone: '事件已办结',
   raisedBy: '{by} 上报',
   raisedAt: '{time} 上报',
@@ -443,6 +449,7 @@ const en: Record<MessageKey, string> = {
   stateShort_talking: 'Talk',
   stateShort_wrapup: 'Wrap',
   stateShort_busy: 'Busy',
+  stateTiny_logged_in: 'Login',
   cat_city_order: 'City order',
   cat_sanitation: 'Sanitation',
   cat_landscaping: 'Landscaping',
@@ -517,6 +524,10 @@ const en: Record<MessageKey, string> = {
   incidentReportUpdate: 'Update report',
   reportDone: 'Written report filed',
   incidentResolve: 'Resolve',
+  resolveTitle: 'Resolve incident',
+  resolveWarn: 'Resolving cannot be undone: the incident leaves the working lists and the wall, and moves to today’s resolved list.',
+  resolveNoteLabel: 'Note (optional)',
+  resolveConfirm: 'Resolve',
   resolveDone: 'Incident resolved',
   raisedBy: 'raised by {by}',
   raisedAt: 'raised {time}',
@@ -712,6 +723,8 @@ export const CATEGORY_ORDER = Object.keys(CATEGORY_SET) as Category[];
 
 export const stateWord = (s: AgentState): string => t(`state_${s}`);
 export const stateShort = (s: AgentState): string => t(`stateShort_${s}`);
+/** The state in as few characters as still read (one-line seat tiles): the short word, or shorter. */
+export const stateTiny = (s: AgentState): string => (`stateTiny_${s}` in zh ? t(`stateTiny_${s}` as MessageKey) : stateShort(s));
 export const categoryName = (c: Category | string): string =>
   `cat_${c}` in zh ? t(`cat_${c}` as MessageKey) : c;
 export const ruleName = (r: AlertRule | string): string => (`rule_${r}` in zh ? t(`rule_${r}` as MessageKey) : r);

@@ -3,7 +3,8 @@
  * what changed re-renders), the connection status and a server-time clock that ticks every second.
  * The protocol logic lives in connection.ts; this module only holds reactive state.
  */
-import { applyPatch } from '../../../shared/patch';
+import { tick as flushed } from 'svelte';
+import { applyPatch, type Patch } from '../../../shared/patch';
 import type { Snapshot } from '../../../shared/snapshot';
 import { createConnection, type Connection, type ConnectionOptions, type ConnectionStatus } from './connection';
 
@@ -31,6 +32,23 @@ class LiveState {
 
 export const live = new LiveState();
 
+/**
+ * `?bench=1` (npm run bench:browser): each patch leaves two User Timing measures, `patch-dom` (the
+ * patch handed over → Svelte has updated the DOM) and `patch-frame` (→ the next frame has run).
+ * Off otherwise: a wall runs for weeks, and the timing buffer would only grow.
+ */
+const BENCH = typeof location !== 'undefined' && new URLSearchParams(location.search).get('bench') === '1';
+
+function applyTimed(snapshot: Snapshot, p: Patch): void {
+  const start = `patch-${p.seq}`;
+  performance.mark(start);
+  applyPatch(snapshot, p);
+  void flushed().then(() => {
+    performance.measure('patch-dom', start);
+    requestAnimationFrame(() => setTimeout(() => performance.measure('patch-frame', start), 0));
+  });
+}
+
 let connection: Connection | null = null;
 let tickTimer: ReturnType<typeof setTimeout> | null = null;
 let appliedOffsetMs = 0;
@@ -55,7 +73,9 @@ export function startLive(options: Pick<ConnectionOptions, 'getToken' | 'url'>):
         live.snapshot = s;
       },
       patch(p) {
-        if (live.snapshot) applyPatch(live.snapshot, p);
+        if (!live.snapshot) return;
+        if (BENCH) applyTimed(live.snapshot, p);
+        else applyPatch(live.snapshot, p);
       },
       state(s) {
         live.status = s.status;

@@ -114,32 +114,109 @@ export function overdueCallbacks(s: Snapshot): number {
   return s.callbacks?.overdueNow ?? s.missedCalls.filter((m) => m.overdue).length;
 }
 
-/** A seat tile's size in em of its font: two lines of 1.15 plus padding, and width for 工号 + name + seat. */
+/** A two-line seat tile's size in em of its font: two lines of 1.15 plus padding, and width for 工号 + name + seat. */
 export const TILE_EM = { w: 7.25, h: 2.55, gap: 0.3 };
 
+/**
+ * A one-line ("dense") tile: 工号 · state · m:ss · badge slot, in em of its font. The width is the
+ * sum of its parts (see denseTileEm); the height is one line of 1.15 plus padding.
+ */
+export const DENSE_EM = {
+  /** left border + padding left and right */
+  frame: 0.18 + 0.14 + 0.2,
+  /** the space between 工号 and state, and state and time (at least) */
+  space: 0.22,
+  /** "99:59" in tabular figures (compactDuration never writes more than 5 characters) */
+  time: 2.5,
+  /** the violation badge's slot (always kept, so columns line up) */
+  badge: 0.06 + 1,
+  /** the state glyph */
+  glyph: 1,
+  h: 1.35,
+  gap: 0.22,
+};
+
+/** What a seat tile shows: two lines (工号 name seat / state m:ss), or one line with the state as a word or a glyph. */
+export type TileKind = 'normal' | 'word' | 'glyph';
+
+/** The width of a one-line tile, in em, for a 工号 `idEm` wide and a state `stateEm` wide. */
+export function denseTileEm(idEm: number, stateEm: number): number {
+  return DENSE_EM.frame + idEm + DENSE_EM.space + stateEm + DENSE_EM.space + DENSE_EM.time + DENSE_EM.badge;
+}
+
+/**
+ * A cautious estimate of a short text's width in em of its (bold, tabular-figure) font: CJK and
+ * full-width characters 1, figures 0.59, capitals 0.72, other letters 0.6, the rest 0.4. The seat
+ * map sizes one-line tiles from it (for a 工号 longer than usual, or the English state words).
+ */
+export function textEm(s: string): number {
+  let em = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0x2e80) em += 1;
+    else if (c >= 0x30 && c <= 0x39) em += 0.59;
+    else if (c >= 0x41 && c <= 0x5a) em += 0.72;
+    else if (c >= 0x61 && c <= 0x7a) em += 0.6;
+    else em += 0.4;
+  }
+  return em;
+}
+
 export interface SeatLayout {
+  kind: TileKind;
   fontPx: number;
   cols: number;
   rows: number;
   perPage: number;
+  /** tile height and gap between tiles, in em of fontPx */
+  hEm: number;
+  gapEm: number;
+}
+
+export interface SeatLayoutOptions {
+  /** two-line tiles: font size range (px) */
+  minPx: number;
+  maxPx: number;
+  /** one-line tiles: smallest font (px); they may grow up to maxPx */
+  denseMinPx: number;
+  /** width (em) of the widest 工号 on the map */
+  idEm: number;
+  /** width (em) of the widest short state word */
+  wordEm: number;
 }
 
 /**
- * Picks the largest tile font that fits `count` tiles into a w×h box, between `maxPx` and `minPx`;
- * below the minimum it pages instead (perPage < count). Tile = TILE_EM (measured: 工号 2.4em + name 2em + seat 1.75em + gaps and padding).
+ * Lays out `count` seat tiles in a w×h box, in the first way that fits everyone: two-line tiles at
+ * the largest font between maxPx and minPx; else one-line tiles with the state as a word, then as a
+ * glyph, at the largest font between maxPx and denseMinPx. When nothing fits everyone, the layout
+ * that holds the most tiles per page (at its smallest font), and the map pages (perPage < count).
  */
-export function seatLayout(w: number, h: number, count: number, minPx: number, maxPx: number): SeatLayout {
-  const fit = (f: number) => {
-    const g = 0.3 * f;
-    const cols = Math.max(1, Math.floor((w + g) / (TILE_EM.w * f + g)));
-    const rows = Math.max(1, Math.floor((h + g) / (TILE_EM.h * f + g)));
-    return { cols, rows };
+export function seatLayout(w: number, h: number, count: number, o: SeatLayoutOptions): SeatLayout {
+  const kinds: { kind: TileKind; w: number; h: number; gap: number; minPx: number }[] = [
+    { kind: 'normal', w: TILE_EM.w, h: TILE_EM.h, gap: TILE_EM.gap, minPx: o.minPx },
+    { kind: 'word', w: denseTileEm(o.idEm, o.wordEm), h: DENSE_EM.h, gap: DENSE_EM.gap, minPx: o.denseMinPx },
+    { kind: 'glyph', w: denseTileEm(o.idEm, DENSE_EM.glyph), h: DENSE_EM.h, gap: DENSE_EM.gap, minPx: o.denseMinPx },
+  ];
+  const at = (k: (typeof kinds)[number], f: number): SeatLayout => {
+    const g = k.gap * f;
+    const cols = Math.max(1, Math.floor((w + g) / (k.w * f + g)));
+    const rows = Math.max(1, Math.floor((h + g) / (k.h * f + g)));
+    return { kind: k.kind, fontPx: f, cols, rows, perPage: cols * rows, hEm: k.h, gapEm: k.gap };
   };
-  const step = Math.max(0.5, (maxPx - minPx) / 40);
-  for (let f = maxPx; f >= minPx; f -= step) {
-    const { cols, rows } = fit(f);
-    if (cols * rows >= count) return { fontPx: f, cols, rows, perPage: cols * rows };
+  for (const k of kinds) {
+    const maxPx = Math.max(o.maxPx, k.minPx);
+    const step = Math.max(0.5, (maxPx - k.minPx) / 40);
+    for (let f = maxPx; ; f -= step) {
+      const l = at(k, Math.max(f, k.minPx));
+      if (l.perPage >= count) return l;
+      if (f <= k.minPx) break;
+    }
   }
-  const { cols, rows } = fit(minPx);
-  return { fontPx: minPx, cols, rows, perPage: cols * rows };
+  // nobody fits on one page: the layout with the most tiles per page, the more readable one on a tie
+  let best = at(kinds[0]!, kinds[0]!.minPx);
+  for (const k of kinds.slice(1)) {
+    const l = at(k, k.minPx);
+    if (l.perPage > best.perPage) best = l;
+  }
+  return best;
 }
