@@ -2,7 +2,7 @@
 /**
  * `npm run bench:browser`: the wall in headless Chromium (Debian's /usr/bin/chromium driven by
  * playwright-core), figures printed, never asserted.
- * - first load: every response of a fresh /wall load, as served and gzipped (node:zlib level 9),
+ * - first load: every response of a fresh /wall load: uncompressed, on the wire, and at gzip level 9,
  *   fonts apart (woff2 is compressed already, and only the unicode-range slices in use are fetched)
  * - patch → DOM: with 300 agents signed in, the wall at 1920×1080 with `?bench=1`, which makes the
  *   client's live state module leave User Timing measures per patch (client/src/lib/live.svelte.ts):
@@ -108,6 +108,8 @@ interface Loaded {
   url: string;
   kind: 'document' | 'script' | 'stylesheet' | 'font' | 'api' | 'other';
   raw: number;
+  /** bytes of the response body as transferred (after the server's own compression) */
+  wire: number;
   gz: number;
 }
 
@@ -128,8 +130,8 @@ async function firstLoad(browser: Browser, server: Server): Promise<void> {
   const pending: Promise<Loaded | null>[] = [];
   page.on('response', (r) => {
     pending.push(
-      r.body().then(
-        (body) => ({ url: new URL(r.url()).pathname, kind: kindOf(r), raw: body.length, gz: gzipSync(body, { level: 9 }).length }),
+      Promise.all([r.body(), r.request().sizes()]).then(
+        ([body, sizes]) => ({ url: new URL(r.url()).pathname, kind: kindOf(r), raw: body.length, wire: sizes.responseBodySize, gz: gzipSync(body, { level: 9 }).length }),
         () => null, // redirects and the like have no body
       ),
     );
@@ -147,19 +149,19 @@ async function firstLoad(browser: Browser, server: Server): Promise<void> {
   const loaded = (await Promise.all(pending)).filter((x): x is Loaded => x !== null);
   await context.close();
 
-  const sum = (xs: Loaded[], k: 'raw' | 'gz') => xs.reduce((n, x) => n + x[k], 0);
+  const sum = (xs: Loaded[], k: 'raw' | 'gz' | 'wire') => xs.reduce((n, x) => n + x[k], 0);
   const code = loaded.filter((x) => x.kind !== 'font' && x.kind !== 'api');
   const fonts = loaded.filter((x) => x.kind === 'font');
   const api = loaded.filter((x) => x.kind === 'api');
   console.log(`first load of /wall (fresh context, 1920×1080; ${server.app.url})`);
-  console.log(`  app (html, js, css): ${code.length} files, ${kib(sum(code, 'raw'))} as served, ${kib(sum(code, 'gz'))} gzipped (level 9)`);
+  console.log(`  app (html, js, css): ${code.length} files, ${kib(sum(code, 'raw'))} uncompressed, ${kib(sum(code, 'wire'))} on the wire (server compression), ${kib(sum(code, 'gz'))} at gzip level 9`);
   for (const kind of ['document', 'script', 'stylesheet', 'other'] as const) {
     const xs = code.filter((x) => x.kind === kind);
     if (xs.length === 0) continue;
     console.log(`    ${kind.padEnd(10)} ${String(xs.length).padStart(2)} files  ${kib(sum(xs, 'raw')).padStart(10)}  gz ${kib(sum(xs, 'gz')).padStart(9)}`);
   }
   for (const x of [...code].sort((a, b) => b.gz - a.gz).slice(0, 6)) console.log(`      ${x.url.padEnd(44)} ${kib(x.raw).padStart(10)}  gz ${kib(x.gz).padStart(9)}`);
-  console.log(`  fonts: ${fonts.length} unicode-range slices (woff2), ${kib(sum(fonts, 'raw'))} as served, ${kib(sum(fonts, 'gz'))} gzipped`);
+  console.log(`  fonts: ${fonts.length} unicode-range slices (woff2), ${kib(sum(fonts, 'raw'))}, ${kib(sum(fonts, 'wire'))} on the wire`);
   if (api.length) console.log(`  api / socket.io over HTTP: ${api.length} responses, ${kib(sum(api, 'raw'))} (not counted above)`);
   console.log(`  DOMContentLoaded ${ms(nav.domContentLoaded)}, load ${ms(nav.load)}, first contentful paint ${ms(nav.fcp)}, live with fonts ready ${liveMs} ms (loopback)`);
 }
