@@ -14,6 +14,7 @@ import { ingestRouter } from './adapters/http/ingest';
 import { peopleRouter } from './adapters/http/people';
 import { actionsRouter } from './adapters/http/actions';
 import { privacyRouter } from './adapters/http/privacy';
+import { reportsRouter } from './adapters/http/reports';
 import { attachRealtime, type Realtime } from './adapters/realtime/socket';
 
 export interface AppPorts {
@@ -85,6 +86,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
       peopleRouter({ accounts: ports.accounts, audit: ports.audit, tokens, clock, disconnect, loginLimit: o.loginLimit }),
       actionsRouter({ log: ports.log, replica, view, tokens, audit: ports.audit, clock }),
       privacyRouter({ replica, tokens, audit: ports.audit, clock, timeZone: o.config.timeZone }),
+      reportsRouter({ replica, tokens, clock, config: o.config }),
     ],
     ready: async () => {
       if (!replica.connected) return { ok: false, reason: 'event log unreachable' };

@@ -33,6 +33,7 @@ const ROUTES: { method: string; path: string; body?: unknown; allowed: Who[]; ok
   { method: 'GET', path: '/api/v1/me', allowed: ['wall', 'lead', 'director', 'admin'] },
   { method: 'POST', path: '/api/v1/missed-calls/m1/reveal', allowed: ['lead', 'director'] },
   { method: 'GET', path: '/api/v1/audit?date=2026-11-29', allowed: ['director', 'admin'] },
+  { method: 'GET', path: '/api/v1/export/day.csv?date=2000-01-01', allowed: ['lead', 'director'], ok: [404] },
   { method: 'POST', path: '/api/v1/users', body: { username: 'u', password: 'x', role: 'lead' }, allowed: ['admin'], ok: [400] },
   { method: 'GET', path: '/api/v1/users', allowed: ['admin'] },
   { method: 'PATCH', path: '/api/v1/users/nobody', body: { disabled: true }, allowed: ['admin'], ok: [404] },
