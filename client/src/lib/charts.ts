@@ -14,6 +14,9 @@ import {
   LineController,
   LineElement,
   PointElement,
+  type ChartConfiguration,
+  type ChartData,
+  type ChartType,
   type Plugin,
 } from 'chart.js';
 
@@ -37,11 +40,41 @@ export const CHART_COLORS = {
   waitingFill: 'rgba(95, 180, 255, 0.22)',
 };
 
+/** How a live chart starts: its type, fixed axes and plugins; `data` too when parts of it never change. */
+export interface LiveChartSetup<T extends ChartType = ChartType> {
+  type: T;
+  /** default: empty (each update puts the data in) */
+  data?: ChartData<T>;
+  scales: NonNullable<NonNullable<ChartConfiguration<T>['options']>['scales']>;
+  plugins?: Plugin<T>[];
+}
+
+/**
+ * A chart on `canvas` for live data, read from across a room and never touched: no animation, no
+ * legend or tooltips (the panel's header says what is what), no pointer events, sized by its box.
+ */
+export function createLiveChart<T extends ChartType>(canvas: HTMLCanvasElement, setup: LiveChartSetup<T>): Chart<T> {
+  const config = {
+    type: setup.type,
+    data: setup.data ?? { labels: [], datasets: [] },
+    plugins: setup.plugins,
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      events: [],
+      plugins: { legend: { display: false }, tooltip: { enabled: false } },
+      scales: setup.scales,
+    },
+  };
+  return new Chart(canvas, config as ChartConfiguration<T>);
+}
+
 /**
  * Redraws a chart once the web font's glyphs for `text` are loaded: canvas text does not wait for
  * fonts, and the self-hosted CJK font loads by unicode range only when first needed.
  */
-export function redrawWhenFontReady(chart: Chart, sizePx: number, text: string): void {
+export function redrawWhenFontReady<T extends ChartType>(chart: Chart<T>, sizePx: number, text: string): void {
   const fonts = (globalThis.document as Document | undefined)?.fonts;
   if (!fonts?.load) return;
   fonts

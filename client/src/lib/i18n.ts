@@ -2,8 +2,10 @@
  * UI strings. zh-CN by default; English with `?lang=en` (remembered in localStorage `hotline.lang`,
  * so a wall's language is part of its device settings). Every visible word goes through here.
  */
-import type { Category } from '../../../shared/events';
-import type { AgentState, AlertRule } from '../../../shared/snapshot';
+import type { Thresholds } from '../../../shared/config';
+import type { Category, IncidentSeverity } from '../../../shared/events';
+import type { AgentState, AlertRule, AlertView } from '../../../shared/snapshot';
+import type { Level } from './targets';
 
 export type Lang = 'zh-CN' | 'en';
 export const LANG_KEY = 'hotline.lang';
@@ -733,6 +735,16 @@ export const weekdayName = (d: number): string => t(`weekday${d}` as MessageKey)
 export const categoryShort = (c: Category | string): string =>
   `catShort_${c}` in zh ? t(`catShort_${c}` as MessageKey) : c;
 export const roleName = (r: string): string => (`role_${r}` in zh ? t(`role_${r}` as MessageKey) : r);
+/** An alert's severity in words. */
+export const severityWord = (s: AlertView['severity']): string => (s === 'critical' ? t('severityCritical') : t('severityWarning'));
+/** An incident's severity in words (重大 / 紧急). */
+export const incidentSeverityWord = (s: IncidentSeverity): string => (s === 'major' ? t('incidentMajor') : t('incidentUrgent'));
+/** A figure's level against its target in words, beside its colour. */
+export const levelWord = (l: Level): string =>
+  l === 'ok' ? t('levelOk') : l === 'warn' ? t('levelWarn') : l === 'bad' ? t('levelBad') : t('levelNone');
+/** The longest wait's level in words: normal, or the bound it is over. */
+export const waitWord = (l: Level, th: Pick<Thresholds, 'waitWarnSec' | 'waitCriticalSec'>): string =>
+  l === 'ok' ? t('waitOk') : l === 'warn' ? t('waitWarn', { n: th.waitWarnSec }) : t('waitBad', { n: th.waitCriticalSec });
 /** An audit action (`incident.acknowledged`) in words. */
 export const actionName = (a: string): string => {
   const key = `act_${a.replace(/\./g, '_')}`;

@@ -7,6 +7,8 @@ import { tick as flushed } from 'svelte';
 import { applyPatch, type Patch } from '../../../shared/patch';
 import type { Snapshot } from '../../../shared/snapshot';
 import { createConnection, type Connection, type ConnectionOptions, type ConnectionStatus } from './connection';
+import { thresholdsOf } from './targets';
+import { ladderLimits, longestWaitSec } from './wall-view';
 
 class LiveState {
   /** the current snapshot; null until the first one arrives */
@@ -28,6 +30,15 @@ class LiveState {
    * a wall that lost its feed does not keep counting waits and states up as if it were live.
    */
   timerNow = $derived(this.status === 'offline' && this.lastServerTime !== null ? this.lastServerTime : this.now);
+
+  /** the center's time zone (Asia/Shanghai until the first snapshot) */
+  timeZone = $derived(this.snapshot?.center.timeZone ?? 'Asia/Shanghai');
+  /** the thresholds in force: the snapshot's, completed by the defaults */
+  thresholds = $derived(thresholdsOf(this.snapshot));
+  /** the incident ladder's time limits, from the thresholds */
+  limits = $derived(ladderLimits(this.thresholds));
+  /** the longest wait of a call waiting now, in seconds (to `timerNow`) */
+  longestWait = $derived(this.snapshot ? longestWaitSec(this.snapshot.queue, this.timerNow) : 0);
 }
 
 export const live = new LiveState();

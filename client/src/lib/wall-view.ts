@@ -1,6 +1,7 @@
 /** Pure helpers that turn a snapshot into what the wall shows. No runes, no DOM. */
 import type { Thresholds } from '../../../shared/config';
 import type { AgentView, AlertView, IncidentView, IntervalBucket, Snapshot } from '../../../shared/snapshot';
+import { hhmm } from './format';
 
 const collator = new Intl.Collator('zh-CN', { numeric: true });
 
@@ -23,15 +24,27 @@ export function sortAlerts(alerts: readonly AlertView[]): AlertView[] {
   return [...alerts].sort((a, b) => sev(a) - sev(b) || ack(a) - ack(b) || b.since - a.since);
 }
 
+/** The rules whose alerts are about one agent (the subject is a 工号). */
+export const AGENT_RULES: ReadonlySet<string> = new Set(['rona', 'not_signed_in', 'busy_too_long', 'restricted_window']);
+
 /** The worst alert severity per agent id (agent-subject rules), for badges on the seat tiles. */
 export function agentAlertSeverity(alerts: readonly AlertView[]): Map<string, 'warning' | 'critical'> {
-  const agentRules = new Set(['rona', 'not_signed_in', 'busy_too_long', 'restricted_window']);
   const out = new Map<string, 'warning' | 'critical'>();
   for (const a of alerts) {
-    if (!agentRules.has(a.rule)) continue;
+    if (!AGENT_RULES.has(a.rule)) continue;
     if (out.get(a.subject) !== 'critical') out.set(a.subject, a.severity);
   }
   return out;
+}
+
+/** An alert's severity as a level: its icon, and its colour on a tag. */
+export function severityLevel(severity: AlertView['severity']): 'bad' | 'warn' {
+  return severity === 'critical' ? 'bad' : 'warn';
+}
+
+/** Who acknowledged an alert and when (HH:MM in the center's zone), for "acknowledged/approved by". */
+export function acknowledgement(a: AlertView, timeZone: string): { by: string; time: string } {
+  return { by: a.acknowledgedBy ?? '', time: a.acknowledgedAt ? hhmm(a.acknowledgedAt, timeZone) : '' };
 }
 
 /** Open incidents (not resolved), oldest first: those get the red band. */
