@@ -21,7 +21,7 @@ import type { HotlineEvent } from '../shared/events';
 import { startApp, type RunningApp } from '../server/app';
 import { sha256, TokenService } from '../server/auth';
 import { createLogger } from '../server/logger';
-import { compareIds } from '../server/replica';
+import { compareStreamIds } from '../server/core/stream-id';
 import { MemoryEventLog } from '../server/adapters/memory/memory-event-log';
 import { MemorySnapshotStore } from '../server/adapters/memory/memory-snapshot-store';
 import { MemoryAccounts } from '../server/adapters/memory/memory-accounts';
@@ -74,7 +74,7 @@ async function startServer(): Promise<Server> {
   const append = async (events: HotlineEvent[]) => {
     const ids = await log.append(events);
     const last = ids.at(-1);
-    while (last && compareIds(app.replica.cursor, last) < 0) await sleep(2);
+    while (last && compareStreamIds(app.replica.cursor, last) < 0) await sleep(2);
   };
   return {
     app,

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { CenterConfig } from '../shared/config';
 import { hashPassword, TokenService } from './auth';
 import { LiveView } from './live-view';
-import { compareIds, Replica } from './replica';
+import { Replica } from './replica';
+import { compareStreamIds } from './core/stream-id';
 import type { Accounts, AuditLog, Clock, EventLog, SnapshotStore } from './ports';
 import { createHttpApp } from './adapters/http/http-app';
 import { ingestRouter } from './adapters/http/ingest';
@@ -92,7 +93,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
       if (!replica.connected) return { ok: false, reason: 'event log unreachable' };
       try {
         const last = await ports.log.lastId();
-        if (compareIds(replica.cursor, last) < 0) return { ok: false, reason: `catching up (at ${replica.cursor}, log at ${last})` };
+        if (compareStreamIds(replica.cursor, last) < 0) return { ok: false, reason: `catching up (at ${replica.cursor}, log at ${last})` };
         return { ok: true };
       } catch {
         return { ok: false, reason: 'event log unreachable' };

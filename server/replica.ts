@@ -8,6 +8,7 @@ import { parseEvent } from '../shared/events';
 import { emptyState, type State } from './core/state';
 import { Reducer } from './core/reduce';
 import type { EventLog, LogEntry, SnapshotStore } from './ports';
+import { compareStreamIds } from './core/stream-id';
 
 export interface ReplicaOptions {
   log: EventLog;
@@ -87,7 +88,7 @@ export class Replica {
     this.running = true;
     // replay synchronously up to the end so the first snapshot a client sees is complete
     const end = await this.o.log.lastId();
-    while (compareIds(this.cursorValue, end) < 0) {
+    while (compareStreamIds(this.cursorValue, end) < 0) {
       const n = await this.readOnce(0);
       if (n === 0) break;
     }
@@ -161,11 +162,4 @@ export class Replica {
   private emit(): void {
     for (const fn of this.listeners) fn();
   }
-}
-
-/** Orders stream IDs ("ms-seq"). */
-export function compareIds(a: string, b: string): number {
-  const [am = 0, as = 0] = a.split('-').map(Number);
-  const [bm = 0, bs = 0] = b.split('-').map(Number);
-  return am - bm || as - bs;
 }

@@ -27,7 +27,7 @@ const MIN = 60_000;
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** Stable order for work numbers: numeric ones by value, then the rest as text. */
-export function compareIds(a: string, b: string): number {
+export function compareWorkIds(a: string, b: string): number {
   if (a.length !== b.length && /^\d+$/.test(a) && /^\d+$/.test(b)) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -83,13 +83,13 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
     }
     if (o.queuedAt >= shift.start) shiftAcc.add(c, o);
   }
-  waitingCalls.sort((a, b) => a.since - b.since || compareIds(a.callId, b.callId));
+  waitingCalls.sort((a, b) => a.since - b.since || compareWorkIds(a.callId, b.callId));
   let longest: number | null = null;
   for (const q of Object.values(byQueue)) if (q.longestWaitSec !== null) longest = Math.max(longest ?? 0, q.longestWaitSec);
 
   const agentCounts = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as AgentCounts;
   const agents: AgentView[] = [];
-  for (const id of Object.keys(state.agents).sort(compareIds)) {
+  for (const id of Object.keys(state.agents).sort(compareWorkIds)) {
     const a = state.agents[id]!;
     agentCounts[a.state]++;
     agents.push({ id: a.id, name: a.name, seat: a.seat, state: a.state, since: a.since, reason: a.reason, callId: a.callId });
@@ -121,8 +121,8 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
       });
     }
   }
-  missedCalls.sort((a, b) => a.abandonedAt - b.abandonedAt || compareIds(a.callId, b.callId));
-  returnedCalls.sort((a, b) => b.returnedAt - a.returnedAt || compareIds(a.callId, b.callId));
+  missedCalls.sort((a, b) => a.abandonedAt - b.abandonedAt || compareWorkIds(a.callId, b.callId));
+  returnedCalls.sort((a, b) => b.returnedAt - a.returnedAt || compareWorkIds(a.callId, b.callId));
 
   const categories = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   for (const tk of state.tickets) if (tk.ts >= dayStart) categories[tk.category]++;
@@ -149,7 +149,7 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
   }
   incidents.sort(
     (a, b) =>
-      Number(a.resolvedAt !== null) - Number(b.resolvedAt !== null) || b.raisedAt - a.raisedAt || compareIds(a.incidentId, b.incidentId),
+      Number(a.resolvedAt !== null) - Number(b.resolvedAt !== null) || b.raisedAt - a.raisedAt || compareWorkIds(a.incidentId, b.incidentId),
   );
 
   const shiftStats = shiftAcc.finish();

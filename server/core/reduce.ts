@@ -7,16 +7,11 @@ import type { EventOf, HotlineEvent } from '../../shared/events';
 import type { AgentState } from '../../shared/snapshot';
 import { emptyState, type AgentRec, type CallRec, type State } from './state';
 import { PRUNE_EVERY, pruneState } from './prune';
+import { streamIdMs } from './stream-id';
 
 const RONA_KEEP = 20;
 
 const SIGNED_IN: ReadonlySet<AgentState> = new Set(['available', 'ringing', 'talking', 'wrapup', 'busy']);
-
-/** Milliseconds part of a stream ID ("1764374400000-0" → 1764374400000); 0 when not parseable. */
-export function streamIdMs(id: string): number {
-  const n = Number(id.split('-')[0]);
-  return Number.isFinite(n) ? n : 0;
-}
 
 /**
  * Holds a state and applies events to it in place. Pruning is driven by the stream IDs' time

@@ -15,7 +15,7 @@ import { RedisEventLog } from '../../server/adapters/redis/event-log';
 import { RedisSnapshotStore } from '../../server/adapters/redis/snapshot-store';
 import { RedisAccounts } from '../../server/adapters/redis/accounts';
 import { RedisAuditLog } from '../../server/adapters/redis/audit-log';
-import { compareIds } from '../../server/replica';
+import { compareStreamIds } from '../../server/core/stream-id';
 import type { Clock } from '../../server/ports';
 import { defaultConfig, type CenterConfig } from '../../shared/config';
 import type { EventType, HotlineEvent } from '../../shared/events';
@@ -235,7 +235,7 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
       return r.body.cursor as string;
     },
     async caughtUp(cursor) {
-      await waitUntil(() => compareIds(app.replica.cursor, cursor) >= 0, `the reader to apply ${cursor}`);
+      await waitUntil(() => compareStreamIds(app.replica.cursor, cursor) >= 0, `the reader to apply ${cursor}`);
     },
     async snapshot(token) {
       const r = await request<Snapshot>(url, '/api/v1/snapshot', { token: token ?? (await t.adminToken()) });
@@ -320,7 +320,7 @@ export function connectClient(url: string, token: string): Promise<WallClient> {
     async reached(cursor) {
       await waitUntil(() => {
         const c = latestCursor();
-        return c !== null && compareIds(c, cursor) >= 0;
+        return c !== null && compareStreamIds(c, cursor) >= 0;
       }, `a socket message at cursor ${cursor}`);
     },
     async count(n) {

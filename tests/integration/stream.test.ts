@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ev, startTestApp, stopAll, waitUntil, type TestApp } from '../helpers/app';
 import type { HotlineEvent } from '../../shared/events';
-import { compareIds } from '../../server/replica';
+import { compareStreamIds } from '../../server/core/stream-id';
 
 let node: TestApp;
 let now: number;
@@ -112,7 +112,7 @@ describe('events written to the stream with XADD', () => {
     const seen: { cursor: string; rejected: number; expected: number }[] = [];
     for (;;) {
       const s = await node.snapshot(token);
-      const expected = ids.filter((id) => compareIds(id, s.cursor) <= 0).length;
+      const expected = ids.filter((id) => compareStreamIds(id, s.cursor) <= 0).length;
       seen.push({ cursor: s.cursor, rejected: s.ingest.rejected, expected });
       if (s.cursor === last) break;
     }

@@ -11,7 +11,7 @@ import type { HotlineEvent } from '../../../shared/events';
 import type { AuditLog, Clock, EventLog } from '../../ports';
 import type { TokenService } from '../../auth';
 import type { Replica } from '../../replica';
-import { compareIds } from '../../replica';
+import { compareStreamIds } from '../../core/stream-id';
 import type { LiveView } from '../../live-view';
 import { sendError } from './errors';
 import { requireRole } from './guard';
@@ -34,7 +34,7 @@ export interface ActionDeps {
 /** Waits until the reader has applied `cursor` (bounded), so the answer reflects the action. */
 export async function applied(replica: Replica, cursor: string, timeoutMs = 2000): Promise<boolean> {
   const until = Date.now() + timeoutMs;
-  while (compareIds(replica.cursor, cursor) < 0) {
+  while (compareStreamIds(replica.cursor, cursor) < 0) {
     if (Date.now() > until) return false;
     await new Promise((r) => setTimeout(r, 10));
   }

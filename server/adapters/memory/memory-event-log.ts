@@ -5,11 +5,8 @@
  */
 import type { HotlineEvent } from '../../../shared/events';
 import { systemClock, type Clock, type EventLog, type LogEntry } from '../../ports';
+import { parseStreamId, type StreamId } from '../../core/stream-id';
 
-interface StreamId {
-  ms: number;
-  seq: number;
-}
 
 interface StoredEntry {
   id: string;
@@ -22,14 +19,6 @@ export interface RejectedEntry {
   id: string;
   raw: string;
   reason: string;
-}
-
-const ID_PATTERN = /^(\d+)(?:-(\d+))?$/;
-
-function parseId(id: string): StreamId {
-  const m = ID_PATTERN.exec(id);
-  if (!m) throw new Error(`invalid stream ID: ${JSON.stringify(id)}`);
-  return { ms: Number(m[1]), seq: m[2] === undefined ? 0 : Number(m[2]) };
 }
 
 function compareIds(a: StreamId, b: StreamId): number {
@@ -65,7 +54,7 @@ export class MemoryEventLog implements EventLog {
   }
 
   async read(cursor: string, count: number, blockMs: number): Promise<LogEntry[]> {
-    const after = parseId(cursor);
+    const after = parseStreamId(cursor);
     const limit = Math.max(1, Math.floor(count));
     const deadline = Date.now() + Math.max(0, blockMs);
     for (;;) {
@@ -80,7 +69,7 @@ export class MemoryEventLog implements EventLog {
   async reject(entry: LogEntry, reason: string): Promise<void> {
     // like the Redis adapter: one copy per original entry, however many times it is met
     const last = this.#rejected[this.#rejected.length - 1];
-    if (last && compareIds(parseId(entry.id), parseId(last.id)) <= 0) return;
+    if (last && compareIds(parseStreamId(entry.id), parseStreamId(last.id)) <= 0) return;
     this.#rejected.push({ id: entry.id, raw: entry.raw ?? '', reason });
   }
 

@@ -11,7 +11,7 @@ import type {} from '../../helpers/provided-context';
 import { startApp, type RunningApp } from '../../../server/app';
 import { hashPassword, sha256, TokenService } from '../../../server/auth';
 import { createLogger } from '../../../server/logger';
-import { compareIds } from '../../../server/replica';
+import { compareStreamIds } from '../../../server/core/stream-id';
 import type { AppPorts } from '../../../server/app';
 import type { Accounts, Clock, EventLog, PersonRole } from '../../../server/ports';
 import { createRedisClients, type RedisClients } from '../../../server/adapters/redis/connect';
@@ -134,7 +134,7 @@ export async function startServer(o: E2eServerOptions): Promise<E2eServer> {
       const last = ids.at(-1);
       if (!last) return;
       const until = Date.now() + 5_000;
-      while (compareIds(app.replica.cursor, last) < 0) {
+      while (compareStreamIds(app.replica.cursor, last) < 0) {
         if (Date.now() > until) throw new Error(`the reader did not apply ${last} within 5 s`);
         await sleep(10);
       }
