@@ -3,14 +3,13 @@
  * Talks to the same Redis as the server (REDIS_URL, REDIS_PREFIX). Passwords are read from standard
  * input (one line), never from the command line, so they stay out of shell history and `ps`.
  */
-import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import { AccountError, accountsService, parseRole, parseUsername, type Actor } from './accounts-service';
 import { createRedisClients } from './adapters/redis/connect';
 import { RedisAccounts } from './adapters/redis/accounts';
 import { RedisAuditLog } from './adapters/redis/audit-log';
-import { hashPassword, TokenService } from './auth';
 import { readSettings } from './env';
-import type { PersonRole } from './ports';
+import { systemClock } from './ports';
 
 const USAGE = `usage: npm run admin -- <command>
   create-user <username> <lead|director|admin>   password from standard input
@@ -51,69 +50,69 @@ async function main(): Promise<void> {
   const clients = await createRedisClients(settings.redisUrl, settings.redisPrefix, { connectTimeoutMs: 3000 }).catch(() =>
     die(`Redis is not reachable at ${new URL(settings.redisUrl).host} (REDIS_URL)`),
   );
-  const accounts = new RedisAccounts(clients.main, settings.redisPrefix);
-  const audit = new RedisAuditLog(clients.main, settings.redisPrefix);
-  const now = Date.now();
-  const record = (action: string, subject: string) => audit.append({ at: now, actor: 'admin-cli', role: 'system', action, subject });
+  // The same rules as the HTTP routes (username, password, last admin, audit): the CLI only maps
+  // a refusal to one line and exit code 2. No sockets here; other nodes drop theirs within 15 s.
+  const service = accountsService({
+    accounts: new RedisAccounts(clients.main, settings.redisPrefix),
+    audit: new RedisAuditLog(clients.main, settings.redisPrefix),
+    clock: systemClock,
+  });
+  const actor: Actor = { name: 'admin-cli', role: 'system' };
+  let refused: string | null = null;
   try {
     switch (cmd) {
       case 'create-user': {
-        const [username, role] = args;
-        if (!username || !['lead', 'director', 'admin'].includes(role ?? '')) die('create-user <username> <lead|director|admin>');
-        const password = await readPassword();
-        if (password.length < 8) die('the password needs at least 8 characters');
-        const ok = await accounts.createUser({ username, role: role as PersonRole, passwordHash: await hashPassword(password), disabled: false, createdAt: now, tokensValidAfter: 0 });
-        if (!ok) die(`the username "${username}" is taken`);
-        await record('user.created', username);
+        const [rawName, rawRole] = args;
+        if (!rawName || !rawRole) die('create-user <username> <lead|director|admin>');
+        // checked before the password is asked for; the service checks them again
+        parseUsername(rawName);
+        parseRole(rawRole);
+        const { username, role } = await service.createUser(actor, { username: rawName, role: rawRole, password: await readPassword() });
         console.log(`created ${role} ${username}`);
         break;
       }
-      case 'set-password':
-      case 'disable-user':
+      case 'set-password': {
+        const user = await service.changeUser(actor, args[0] ?? '', { password: await readPassword() });
+        console.log(`set-password: ${user.username} done (open sessions end within 15 s)`);
+        break;
+      }
+      case 'disable-user': {
+        const user = await service.changeUser(actor, args[0] ?? '', { disabled: true });
+        console.log(`disable-user: ${user.username} done (open sessions end within 15 s)`);
+        break;
+      }
       case 'enable-user': {
-        const user = await accounts.getUser(args[0] ?? '');
-        if (!user) die(`no user "${args[0] ?? ''}"`);
-        if (cmd === 'set-password') {
-          const password = await readPassword();
-          if (password.length < 8) die('the password needs at least 8 characters');
-          user.passwordHash = await hashPassword(password);
-        } else user.disabled = cmd === 'disable-user';
-        user.tokensValidAfter = now;
-        await accounts.updateUser(user);
-        await record(cmd === 'set-password' ? 'user.password_reset' : cmd === 'disable-user' ? 'user.disabled' : 'user.enabled', user.username);
-        console.log(`${cmd}: ${user.username} done (open sessions end within 15 s)`);
+        const user = await service.changeUser(actor, args[0] ?? '', { disabled: false });
+        console.log(`enable-user: ${user.username} done`);
         break;
       }
       case 'list-users':
-        for (const u of await accounts.listUsers()) console.log(`${u.username}\t${u.role}${u.disabled ? '\tdisabled' : ''}`);
+        for (const u of await service.listUsers()) console.log(`${u.username}\t${u.role}${u.disabled ? '\tdisabled' : ''}`);
         break;
       case 'create-device': {
-        const name = args.join(' ').trim();
-        if (!name) die('create-device <name>');
-        const { token, hash } = TokenService.newDeviceToken();
-        const id = randomUUID();
-        await accounts.createDevice({ id, name, tokenHash: hash, createdAt: now, revokedAt: null });
-        await record('device.created', id);
-        console.log(`device ${id} "${name}"\nopen once on the wall display: /wall?token=${token}`);
+        const { device, token } = await service.createDevice(actor, args.join(' '));
+        console.log(`device ${device.id} "${device.name}"\nopen once on the wall display: /wall?token=${token}`);
         break;
       }
       case 'list-devices':
-        for (const x of await accounts.listDevices()) console.log(`${x.id}\t${x.name}${x.revokedAt ? '\trevoked' : ''}`);
+        for (const x of await service.listDevices()) console.log(`${x.id}\t${x.name}${x.revokedAt ? '\trevoked' : ''}`);
         break;
       case 'revoke-device': {
-        const d = await accounts.getDevice(args[0] ?? '');
-        if (!d) die(`no device "${args[0] ?? ''}"`);
-        await accounts.updateDevice({ ...d, revokedAt: d.revokedAt ?? now });
-        await record('device.revoked', d.id);
-        console.log(`revoked ${d.id} (its screens disconnect within 15 s)`);
+        const { device, alreadyRevoked } = await service.revokeDevice(actor, args[0] ?? '');
+        console.log(alreadyRevoked ? `${device.id} was already revoked` : `revoked ${device.id} (its screens disconnect within 15 s)`);
         break;
       }
       default:
         die(`unknown command "${cmd}"\n${USAGE}`);
     }
+  } catch (err) {
+    // a refused action is one line and exit 2, like a usage error; anything else goes to the handler below
+    if (!(err instanceof AccountError)) throw err;
+    refused = err.message;
   } finally {
     await clients.close();
   }
+  if (refused !== null) die(refused);
 }
 
 void main().catch((err) => die(err instanceof Error ? err.message : String(err)));

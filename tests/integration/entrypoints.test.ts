@@ -1,25 +1,8 @@
 /** The two commands a person runs: `npm start` refuses to run without Redis; the demo falls back. */
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runScript } from '../helpers/run-script';
 
-function run(script: string, env: Record<string, string>, until?: RegExp, timeoutMs = 30_000): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const done = (code: number | null) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    };
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (until && until.test(out)) child.kill('SIGTERM');
-    });
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', done);
-  });
-}
+const run = (script: string, env: Record<string, string>, until?: RegExp) => runScript(script, [], env, { until });
 
 describe('entry points', () => {
   it('npm start without Redis: one clear line and a non-zero exit', async () => {

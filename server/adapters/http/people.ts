@@ -1,22 +1,39 @@
 /**
  * Sign-in and accounts: login (rate limited), logout, password change, users and wall devices.
+ * The account rules live in server/accounts-service.ts (shared with the admin CLI); this router
+ * only reads bodies, checks roles and maps the service's error codes to the API's statuses.
  */
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { dummyPasswordHash, hashPassword, TokenService, verifyPassword } from '../../auth';
+import { AccountError, accountsService, deviceNameSchema, passwordSchema, roleSchema, usernameSchema, type AccountErrorCode } from '../../accounts-service';
+import { dummyPasswordHash, TokenService, verifyPassword } from '../../auth';
 import type { Accounts, AuditLog, Clock } from '../../ports';
 import { HttpError, sendError } from './errors';
 import { requireRole } from './guard';
 
-const username = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}_.@-]+$/u, 'letters, digits and _ . @ - only');
-const password = z.string().min(8, 'at least 8 characters').max(256);
+// The body schemas reuse the service's field rules, so a bad field is a 400 with zod's details
+// (every issue at once) before the service, which checks the same rules again for the CLI, is asked.
 const loginBody = z.object({ username: z.string().max(64), password: z.string().max(256) });
-const newUserBody = z.object({ username, password, role: z.enum(['lead', 'director', 'admin']) });
-const newDeviceBody = z.object({ name: z.string().trim().min(1).max(64) });
-const passwordBody = z.object({ currentPassword: z.string().max(256), newPassword: password });
-const userPatchBody = z.object({ disabled: z.boolean().optional(), password: password.optional() });
+const newUserBody = z.object({ username: usernameSchema, password: passwordSchema, role: roleSchema });
+const newDeviceBody = z.object({ name: deviceNameSchema });
+const passwordBody = z.object({ currentPassword: z.string().max(256), newPassword: passwordSchema });
+const userPatchBody = z.object({ disabled: z.boolean().optional(), password: passwordSchema.optional() });
+
+/** The API's answer to each refusal of the service: status, error code and message, as docs/api.md promises them. */
+const HTTP_ERRORS: Record<AccountErrorCode, [number, string, string | null]> = {
+  username_taken: [409, 'username_taken', 'that username is taken'],
+  unknown_user: [404, 'unknown_user', 'no such user'],
+  last_admin: [409, 'last_admin', 'the last active admin cannot be disabled'],
+  wrong_password: [401, 'invalid_credentials', 'the current password is wrong'],
+  unknown_device: [404, 'unknown_device', 'no such device'],
+  // the body schemas catch these first; should one slip through, it is still a 400 with the service's message
+  invalid_username: [400, 'invalid_request', null],
+  weak_password: [400, 'invalid_request', null],
+  invalid_password: [400, 'invalid_request', null],
+  invalid_role: [400, 'invalid_request', null],
+  invalid_device_name: [400, 'invalid_request', null],
+};
 
 export interface PeopleDeps {
   accounts: Accounts;
@@ -43,6 +60,7 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown, code = 'invali
 export function peopleRouter(d: PeopleDeps): Router {
   const r = Router();
   const json = express.json({ limit: '16kb' });
+  const service = accountsService({ accounts: d.accounts, audit: d.audit, clock: d.clock, disconnect: d.disconnect });
   const limit = d.loginLimit ?? 10;
   const tooMany = (_req: Request, res: Response) => sendError(res, 429, 'too_many_attempts', 'too many sign-in attempts; wait a few minutes');
   const perAddress = rateLimit({ windowMs: 15 * 60_000, limit: limit * 3, skipSuccessfulRequests: true, handler: tooMany, standardHeaders: 'draft-8', legacyHeaders: false });
@@ -85,88 +103,51 @@ export function peopleRouter(d: PeopleDeps): Router {
   r.post('/api/v1/me/password', json, anyPerson, async (req, res) => {
     const body = parseBody(passwordBody, req.body);
     const p = req.principal!;
-    const user = await d.accounts.getUser(p.name);
-    if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash))) {
-      return sendError(res, 401, 'invalid_credentials', 'the current password is wrong');
-    }
-    const now = d.clock.now();
-    await d.accounts.updateUser({ ...user, passwordHash: await hashPassword(body.newPassword), tokensValidAfter: now });
-    await d.audit.append({ at: now, actor: p.name, role: p.role, action: 'password.changed', subject: p.name });
-    d.disconnect({ username: p.name });
+    await service.changeOwnPassword({ name: p.name, role: p.role }, body.currentPassword, body.newPassword);
     res.status(204).end();
   });
 
   const admin = requireRole(d.tokens, 'admin');
+  const actor = (req: Request) => ({ name: req.principal!.name, role: 'admin' as const });
+
   r.post('/api/v1/users', json, admin, async (req, res) => {
     const body = parseBody(newUserBody, req.body);
-    const now = d.clock.now();
-    const created = await d.accounts.createUser({
-      username: body.username,
-      role: body.role,
-      passwordHash: await hashPassword(body.password),
-      disabled: false,
-      createdAt: now,
-      tokensValidAfter: 0,
-    });
-    if (!created) return sendError(res, 409, 'username_taken', 'that username is taken');
-    await d.audit.append({ at: now, actor: req.principal!.name, role: 'admin', action: 'user.created', subject: body.username, detail: { role: body.role } });
-    res.status(201).json({ username: body.username, role: body.role });
+    const created = await service.createUser(actor(req), body);
+    res.status(201).json(created);
   });
 
   r.get('/api/v1/users', admin, async (_req, res) => {
-    const users = await d.accounts.listUsers();
+    const users = await service.listUsers();
     res.json({ users: users.map((u) => ({ username: u.username, role: u.role, disabled: u.disabled, createdAt: u.createdAt })) });
   });
 
   r.patch('/api/v1/users/:username', json, admin, async (req, res) => {
     const body = parseBody(userPatchBody, req.body);
-    const user = await d.accounts.getUser(String(req.params.username));
-    if (!user) return sendError(res, 404, 'unknown_user', 'no such user');
-    const now = d.clock.now();
-    const next = { ...user };
-    if (body.disabled !== undefined) next.disabled = body.disabled;
-    if (body.password !== undefined) next.passwordHash = await hashPassword(body.password);
-    if (body.disabled || body.password !== undefined) next.tokensValidAfter = now;
-    if (next.disabled && user.role === 'admin' && !user.disabled) {
-      const admins = (await d.accounts.listUsers()).filter((u) => u.role === 'admin' && !u.disabled);
-      if (admins.length <= 1) return sendError(res, 409, 'last_admin', 'the last active admin cannot be disabled');
-    }
-    await d.accounts.updateUser(next);
-    await d.audit.append({
-      at: now,
-      actor: req.principal!.name,
-      role: 'admin',
-      action: body.disabled ? 'user.disabled' : body.disabled === false ? 'user.enabled' : 'user.password_reset',
-      subject: user.username,
-    });
-    if (next.tokensValidAfter === now) d.disconnect({ username: user.username });
+    const next = await service.changeUser(actor(req), String(req.params.username), body);
     res.json({ username: next.username, role: next.role, disabled: next.disabled });
   });
 
   r.post('/api/v1/devices', json, admin, async (req, res) => {
     const body = parseBody(newDeviceBody, req.body);
-    const { token, hash } = TokenService.newDeviceToken();
-    const device = { id: randomUUID(), name: body.name, tokenHash: hash, createdAt: d.clock.now(), revokedAt: null };
-    await d.accounts.createDevice(device);
-    await d.audit.append({ at: device.createdAt, actor: req.principal!.name, role: 'admin', action: 'device.created', subject: device.id, detail: { name: device.name } });
+    const { device, token } = await service.createDevice(actor(req), body.name);
     res.status(201).json({ id: device.id, name: device.name, token });
   });
 
   r.get('/api/v1/devices', admin, async (_req, res) => {
-    const devices = await d.accounts.listDevices();
+    const devices = await service.listDevices();
     res.json({ devices: devices.map((x) => ({ id: x.id, name: x.name, createdAt: x.createdAt, revokedAt: x.revokedAt })) });
   });
 
   r.delete('/api/v1/devices/:id', admin, async (req, res) => {
-    const device = await d.accounts.getDevice(String(req.params.id));
-    if (!device) return sendError(res, 404, 'unknown_device', 'no such device');
-    if (device.revokedAt === null) {
-      const now = d.clock.now();
-      await d.accounts.updateDevice({ ...device, revokedAt: now });
-      await d.audit.append({ at: now, actor: req.principal!.name, role: 'admin', action: 'device.revoked', subject: device.id, detail: { name: device.name } });
-    }
-    d.disconnect({ deviceId: device.id });
+    await service.revokeDevice(actor(req), String(req.params.id));
     res.status(204).end();
+  });
+
+  // Only errors of this router's own routes arrive here; the app's error handler sends the HttpError.
+  r.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => {
+    if (!(err instanceof AccountError)) return next(err);
+    const [status, code, message] = HTTP_ERRORS[err.code];
+    next(new HttpError(status, code, message ?? err.message));
   });
 
   return r;
