@@ -144,6 +144,30 @@ describe('incident actions', () => {
     expect((await post('/api/v1/alerts/whatever/ack', null)).status).toBe(401);
     expect((await node.snapshot()).incidents.find((i) => i.incidentId === 'inc-c')).toMatchObject({ status: 'open', acknowledgements: [] });
   });
+
+  it('answers 400 invalid_json to a malformed or too deeply nested JSON body, and writes nothing', async () => {
+    await ingest(ev('incident.raised', clock.now() - 1000, { incidentId: 'inc-j', title: '广告牌松动', severity: 'major' }));
+    const before = await node.redis.xLen(node.eventsKey);
+    const deep = (n: number) => `{"note":"x","extra":${'['.repeat(n)}${']'.repeat(n)}}`;
+    for (const action of ['ack', 'escalate', 'report', 'resolve']) {
+      for (const body of ['{"note": ', '{"to":"director",}', deep(5_000), `{"note":${'['.repeat(30_000)}`]) {
+        const r = await node.request(`/api/v1/incidents/inc-j/${action}`, { token: lead.token, body, contentType: 'application/json' });
+        expect(r.status, `${action} ${body.slice(0, 20)}`).toBe(400);
+        expect(r.body).toEqual({ error: 'invalid_json', message: expect.any(String) });
+      }
+    }
+    const alert = await node.request('/api/v1/alerts/whatever/ack', { token: lead.token, body: deep(5_000), contentType: 'application/json' });
+    expect(alert.status).toBe(400);
+    expect(alert.body.error).toBe('invalid_json');
+    // a JSON body must be an object (or an array) at the top, as before
+    expect((await node.request('/api/v1/incidents/inc-j/resolve', { token: lead.token, body: '"done"', contentType: 'application/json' })).status).toBe(400);
+    expect(await node.redis.xLen(node.eventsKey)).toBe(before);
+    // an empty JSON body, and no body at all, still mean "no fields"
+    const empty = await node.request('/api/v1/incidents/inc-j/ack', { token: lead.token, body: '', contentType: 'application/json' });
+    expect(empty.status).toBe(202);
+    const none = await node.request('/api/v1/incidents/inc-j/resolve', { token: lead.token, method: 'POST' });
+    expect(none.status).toBe(202);
+  });
 });
 
 describe('alert acknowledgement', () => {

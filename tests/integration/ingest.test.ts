@@ -3,7 +3,7 @@
  * all or nothing, and every refusal the contract names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ev, startTestApp, stopAll, type TestApp } from '../helpers/app';
+import { ev, INGEST_TOKEN, startTestApp, stopAll, type TestApp } from '../helpers/app';
 import type { HotlineEvent } from '../../shared/events';
 
 let node: TestApp;
@@ -129,15 +129,68 @@ describe('POST /api/v1/events', () => {
     expect((await node.postEvents(e)).status).toBe(202);
   });
 
-  it('answers 415 for a text/plain body and for a body that is not JSON', async () => {
+  it('answers 415 for a body not declared JSON (text/plain, no Content-Type, a non-UTF charset)', async () => {
     const before = await length(node);
     const e = JSON.stringify(ev('agent.login', now, { agentId: '2008' }));
-    const plain = await node.request('/api/v1/events', { token: 'ingest-token-for-tests', body: e, contentType: 'text/plain' });
+    const plain = await node.request('/api/v1/events', { token: INGEST_TOKEN, body: e, contentType: 'text/plain' });
     expect(plain.status).toBe(415);
-    expect(plain.body.error).toEqual(expect.any(String));
-    const broken = await node.request('/api/v1/events', { token: 'ingest-token-for-tests', body: '{"v":1,', contentType: 'application/json' });
-    expect(broken.status).toBe(415);
+    expect(plain.body.error).toBe('unsupported_media_type');
+    const none = await fetch(`${node.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${INGEST_TOKEN}` }, body: new Blob([e]) });
+    expect(none.status).toBe(415);
+    const latin = await node.request('/api/v1/events', { token: INGEST_TOKEN, body: e, contentType: 'application/json; charset=iso-8859-1' });
+    expect(latin.status).toBe(415);
+    expect(latin.body.error).toBe('unsupported_media_type');
+    // UTF-8 said out loud is fine
+    expect((await node.request('/api/v1/events', { token: INGEST_TOKEN, body: e, contentType: 'application/json; charset=utf-8' })).status).toBe(202);
+    expect(await length(node)).toBe(before + 1);
+  });
+
+  it('answers 400 invalid_json for malformed JSON declared as JSON (RFC 9110 §15.5.1), and appends nothing', async () => {
+    const before = await length(node);
+    for (const broken of ['{"v":1,', '[{"v":1}', '{v:1}', '   ', '[1,]', '{"a":1}}', ']']) {
+      const r = await node.request('/api/v1/events', { token: INGEST_TOKEN, body: broken, contentType: 'application/json' });
+      expect(r.status, broken).toBe(400);
+      expect(r.body, broken).toEqual({ error: 'invalid_json', message: expect.any(String) });
+    }
     expect(await length(node)).toBe(before);
+  });
+
+  it('an empty body is still an invalid event with a detail line (as before)', async () => {
+    const r = await node.request('/api/v1/events', { token: INGEST_TOKEN, body: '', contentType: 'application/json' });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toBe('invalid_event');
+    expect(r.body.details[0]).toMatchObject({ index: 0 });
+  });
+
+  it('answers 400 invalid_json, not 500, for an ignored field nested 5,000 or 100,000 deep, and appends nothing', async () => {
+    const before = await length(node);
+    for (const n of [5_000, 100_000]) {
+      const e = ev('agent.login', now, { agentId: '2010' });
+      const body = JSON.stringify(e).slice(0, -1) + `,"extra":${'['.repeat(n)}${']'.repeat(n)}}`;
+      const single = await node.request('/api/v1/events', { token: INGEST_TOKEN, body, contentType: 'application/json' });
+      expect(single.status, `${n} deep`).toBe(400);
+      expect(single.body).toEqual({ error: 'invalid_json', message: expect.stringContaining('64') });
+      const inArray = await node.request('/api/v1/events', { token: INGEST_TOKEN, body: `[${JSON.stringify(ev('agent.login', now, { agentId: '2011' }))},${body}]`, contentType: 'application/json' });
+      expect(inArray.status, `${n} deep, in an array`).toBe(400);
+      expect(inArray.body.error).toBe('invalid_json');
+    }
+    expect(await length(node)).toBe(before);
+    // the node still serves
+    expect((await node.postEvents(ev('agent.login', now, { agentId: '2012' }))).status).toBe(202);
+  });
+
+  it('the nesting limit is 64 levels: a body of exactly 64 is accepted, 65 is refused', async () => {
+    const nest = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+    // the array of events is level 1, the event level 2, its `extra` field levels 3…
+    const body = (levels: number, agentId: string) => `[${JSON.stringify(ev('agent.login', now, { agentId })).slice(0, -1)},"extra":${nest(levels - 2)}}]`;
+    const ok = await node.request('/api/v1/events', { token: INGEST_TOKEN, body: body(64, '2013'), contentType: 'application/json' });
+    expect(ok.status).toBe(202);
+    const deep = await node.request('/api/v1/events', { token: INGEST_TOKEN, body: body(65, '2014'), contentType: 'application/json' });
+    expect(deep.status).toBe(400);
+    expect(deep.body.error).toBe('invalid_json');
+    // brackets inside strings are not nesting
+    const inString = { ...ev('agent.login', now, { agentId: '2015' }), note: '['.repeat(10_000) };
+    expect((await node.postEvents(inString)).status).toBe(202);
   });
 
   it('takes 1000 events in one body and refuses 1001', async () => {

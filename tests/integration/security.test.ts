@@ -247,6 +247,40 @@ describe('hardening', () => {
     expect(JSON.stringify(bad.body)).not.toMatch(/at \w+ \(|node_modules|\.ts:\d+/);
   });
 
+  it('a malformed JSON body is 400 invalid_json (not 415) on every JSON route, without a stack', async () => {
+    const routes: [string, string, string | null][] = [
+      ['POST', '/api/v1/login', null],
+      ['POST', '/api/v1/users', tokens.admin],
+      ['PATCH', '/api/v1/users/zhang', tokens.admin],
+      ['POST', '/api/v1/devices', tokens.admin],
+      ['POST', '/api/v1/incidents/inc-x/ack', tokens.lead],
+      ['POST', '/api/v1/events', 'ingest-token-for-tests'],
+    ];
+    for (const [method, path, token] of routes) {
+      const r = await request(t.url, path, { method, token, body: '{"username": ', contentType: 'application/json' });
+      expect(r.status, path).toBe(400);
+      expect(r.body, path).toEqual({ error: 'invalid_json', message: expect.any(String) });
+      expect(JSON.stringify(r.body)).not.toMatch(/at \w+ \(|node_modules|\.ts:\d+/);
+    }
+  });
+
+  it('a JSON body nested 5,000 deep is never a 500 (login: the rate limiter reads the username)', async () => {
+    const deep = '['.repeat(5_000) + ']'.repeat(5_000);
+    const routes: [string, string, string | null, string][] = [
+      ['POST', '/api/v1/login', null, `{"username":${deep},"password":"x"}`],
+      ['POST', '/api/v1/login', null, `{"username":"x","password":"y","extra":${deep}}`],
+      ['POST', '/api/v1/incidents/inc-x/escalate', tokens.lead, `{"to":"director","extra":${deep}}`],
+      ['POST', '/api/v1/events', 'ingest-token-for-tests', `{"v":1,"id":"deep","type":"agent.login","ts":${clock.now()},"agentId":"1","extra":${deep}}`],
+    ];
+    for (const [method, path, token, body] of routes) {
+      const r = await request(t.url, path, { method, token, body, contentType: 'application/json' });
+      expect(r.status, `${path} ${body.slice(0, 24)}`).toBeLessThan(500);
+      expect(r.status, `${path} ${body.slice(0, 24)}`).toBe(400);
+      expect(r.body.error).toBe('invalid_json');
+    }
+    expect((await t.snapshot()).incidents.find((i) => i.incidentId === 'inc-x')!.escalatedTo).toBeNull();
+  });
+
   it('request size limits: a large login body is 413', async () => {
     const res = await request(t.url, '/api/v1/login', { body: { username: 'x', password: 'y'.repeat(100_000) } });
     expect(res.status).toBe(413);

@@ -4,7 +4,7 @@
  * event with the actor's name and role. It takes effect when the reader applies it (so every node
  * and every screen agree); the response waits briefly for that, for immediate feedback.
  */
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { HotlineEvent } from '../../../shared/events';
@@ -15,6 +15,7 @@ import { compareStreamIds } from '../../core/stream-id';
 import type { LiveView } from '../../live-view';
 import { sendError } from './errors';
 import { requireRole } from './guard';
+import { jsonBody } from './json-body';
 import { parseBody } from './people';
 
 const text = z.string().trim().min(1, 'required').max(4000);
@@ -43,7 +44,7 @@ export async function applied(replica: Replica, cursor: string, timeoutMs = 2000
 
 export function actionsRouter(d: ActionDeps): Router {
   const r = Router();
-  const json = express.json({ limit: '64kb' });
+  const json = jsonBody({ limit: '64kb' });
   const actor = requireRole(d.tokens, 'lead', 'director');
 
   async function write(req: Request, res: Response, event: Record<string, unknown>, action: string, subject: string, detail?: Record<string, unknown>) {

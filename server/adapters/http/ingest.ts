@@ -2,12 +2,13 @@
  * `POST /api/v1/events`: HTTP ingest exactly as the event contract says. All or nothing: every
  * event valid and appended in body order, or none.
  */
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { parseEvent, type EventIssue, type HotlineEvent } from '../../../shared/events';
 import type { EventLog } from '../../ports';
 import { bearer } from './guard';
 import { sendError } from './errors';
+import { jsonBody } from './json-body';
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 export const MAX_BODY = '1mb';
@@ -29,7 +30,8 @@ export function ingestRouter(log: EventLog, ingestToken: string | null): Router 
       if (!req.is('application/json')) return sendError(res, 415, 'unsupported_media_type', 'send Content-Type: application/json');
       next();
     },
-    express.json({ limit: MAX_BODY, strict: false, type: () => true }),
+    // read as text, depth-checked, then parsed: not JSON or nested deeper than 64 levels is 400 invalid_json
+    jsonBody({ limit: MAX_BODY, strict: false, type: () => true }),
     async (req: Request, res: Response) => {
       const body: unknown = req.body;
       const items = Array.isArray(body) ? body : [body];
