@@ -67,9 +67,9 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
   const { logger, clock } = ports;
   const allowedOrigins = o.allowedOrigins ?? [];
   await bootstrapAdmin(ports.accounts, o.adminPassword, clock, logger);
-  const replica = new Replica({ log: ports.log, snapshots: ports.snapshots, logger, snapshotEveryMs: o.snapshotEveryMs ?? 5000 });
+  const replica = new Replica({ log: ports.log, snapshots: ports.snapshots, logger, eventTime: o.config.eventTime, snapshotEveryMs: o.snapshotEveryMs ?? 5000 });
   await replica.start();
-  const view = new LiveView(replica, o.config, clock);
+  const view = new LiveView(replica, o.config, clock, logger);
   view.start();
   const tokens = new TokenService(ports.accounts, clock, o.tokenTtlMs);
   let realtime: Realtime | null = null;
@@ -83,7 +83,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
     allowedOrigins,
     isUnavailable: o.isUnavailable,
     routers: [
-      ingestRouter(ports.log, o.ingestToken),
+      ingestRouter({ log: ports.log, ingestToken: o.ingestToken, clock, eventTime: o.config.eventTime }),
       peopleRouter({ accounts: ports.accounts, audit: ports.audit, tokens, clock, disconnect, loginLimit: o.loginLimit }),
       actionsRouter({ log: ports.log, replica, view, tokens, audit: ports.audit, clock }),
       privacyRouter({ replica, tokens, audit: ports.audit, clock, timeZone: o.config.timeZone }),

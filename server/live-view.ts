@@ -8,6 +8,7 @@ import type { PatchOp } from '../shared/patch';
 import type { Snapshot } from '../shared/snapshot';
 import { derive } from './core/derive';
 import { diff, onlyClock } from './core/diff';
+import type { Logger } from 'pino';
 import type { Clock } from './ports';
 import type { Replica } from './replica';
 
@@ -28,6 +29,7 @@ export class LiveView {
     private readonly replica: Replica,
     private readonly config: CenterConfig,
     private readonly clock: Clock,
+    private readonly logger: Pick<Logger, 'error'>,
     /** how long a burst of events is gathered into one patch (ms) */
     private readonly coalesceMs = 20,
   ) {
@@ -47,7 +49,7 @@ export class LiveView {
   start(): void {
     this.base = this.current();
     this.unsubscribe = this.replica.onChange(() => this.schedule());
-    this.tick = setInterval(() => this.publish(), 1000);
+    this.tick = setInterval(() => this.publishSafely(), 1000);
     this.tick.unref();
   }
 
@@ -66,8 +68,20 @@ export class LiveView {
     if (this.pending) return;
     this.pending = setTimeout(() => {
       this.pending = null;
-      this.publish();
+      this.publishSafely();
     }, this.coalesceMs);
+  }
+
+  /**
+   * A failure to derive must not kill the process from a timer: the screens keep the last published
+   * view (and go stale by their heartbeat rules), the log says why, and the next change tries again.
+   */
+  private publishSafely(): void {
+    try {
+      this.publish();
+    } catch (err) {
+      this.logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'could not derive the view');
+    }
   }
 
   /** Derives, diffs and, when something a person would notice changed, publishes. */

@@ -28,14 +28,29 @@ export interface EventLog {
   reject(entry: LogEntry, reason: string): Promise<void>;
   /** Stream ID of the newest entry ("0-0" when empty): readiness compares the reader's cursor to it. */
   lastId(): Promise<string>;
+  /**
+   * Who the log is: `generation`, an id created with the log (created by the first call), which a
+   * log lost and begun anew (a Redis restarted without persistence) does not have; and the highest
+   * stream ID it ever issued, which trimming keeps and an older backup lacks. A snapshot from another
+   * generation, or with a cursor beyond that ID, is not this log's.
+   */
+  identity(): Promise<LogIdentity>;
   /** Closes connections (a blocked read returns []). */
   close(): Promise<void>;
+}
+
+export interface LogIdentity {
+  generation: string;
+  /** "0-0" for a log that never had an entry */
+  lastGeneratedId: string;
 }
 
 export interface StoredSnapshot {
   cursor: string;
   /** JSON text of the core state */
   state: string;
+  /** the log generation the cursor belongs to */
+  generation: string;
 }
 
 export interface SnapshotStore {

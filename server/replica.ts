@@ -4,35 +4,51 @@
  * listeners when the state moved. Redis going away is waited out with backoff, never a crash.
  */
 import type { Logger } from 'pino';
-import { parseEvent } from '../shared/events';
-import { emptyState, type State } from './core/state';
+import { eventTimeProblem, parseEvent, type EventTimeLimits, type HotlineEvent } from '../shared/events';
+import { parseJson } from '../shared/json';
+import { decodeState, encodeState, type State } from './core/state';
 import { Reducer } from './core/reduce';
 import type { EventLog, LogEntry, SnapshotStore } from './ports';
-import { compareStreamIds } from './core/stream-id';
+import { compareStreamIds, streamIdMs } from './core/stream-id';
+
+/** The largest `event` text a stream entry may carry: the same 1 MiB as an HTTP ingest body. */
+export const MAX_ENTRY_BYTES = 1024 * 1024;
+/** How much of a refused entry's text is copied to the rejected stream. */
+const REJECTED_COPY_CHARS = 64 * 1024;
 
 export interface ReplicaOptions {
   log: EventLog;
   snapshots: SnapshotStore;
   logger: Logger;
+  /** limits on event times (judged against each entry's stream-ID time) */
+  eventTime: EventTimeLimits;
   batchSize?: number;
   blockMs?: number;
   snapshotEveryMs?: number;
 }
 
-/** Why an entry is not an event: the reason copied to the rejected stream, or null when it is fine. */
-export function validateEntry(entry: LogEntry): { reason: string } | { event: ReturnType<typeof parseEvent> & { ok: true } } {
-  const extra = entry.fields.filter((f) => f !== 'event');
+/**
+ * Why an entry is not an event (the reason copied to the rejected stream), or the event. Only the
+ * entry itself decides, never this node's clock: the time check uses the entry's stream ID, so every
+ * replica and every replay reject exactly the same entries.
+ */
+export function validateEntry(entry: LogEntry, limits: EventTimeLimits): { reason: string } | { event: HotlineEvent } {
   if (entry.raw === null) return { reason: 'entry has no "event" field' };
-  if (extra.length) return { reason: `entry must have exactly one field "event"; also has: ${extra.join(', ')}` };
-  let value: unknown;
-  try {
-    value = JSON.parse(entry.raw);
-  } catch {
-    return { reason: 'event is not valid JSON' };
+  if (entry.fields.length !== 1) {
+    const names = entry.fields.map((f) => JSON.stringify(f)).join(', ');
+    return { reason: `entry must have exactly one field "event"; has ${entry.fields.length}: ${names}` };
   }
-  const r = parseEvent(value);
+  // the text's UTF-8 size is at least its length and at most three times it
+  if (entry.raw.length > MAX_ENTRY_BYTES || new TextEncoder().encode(entry.raw).length > MAX_ENTRY_BYTES) {
+    return { reason: `event is larger than ${MAX_ENTRY_BYTES} bytes` };
+  }
+  const json = parseJson(entry.raw);
+  if (!json.ok) return { reason: json.error === 'too_deep' ? `event ${json.message}` : 'event is not valid JSON' };
+  const r = parseEvent(json.value);
   if (!r.ok) return { reason: r.issues.map((i) => `${i.path || '(event)'}: ${i.message}`).join('; ') };
-  return { event: r };
+  const late = eventTimeProblem(r.event.ts, streamIdMs(entry.id), limits);
+  if (late) return { reason: late };
+  return { event: r.event };
 }
 
 export class Replica {
@@ -45,6 +61,10 @@ export class Replica {
   private snapshotTimer: NodeJS.Timeout | null = null;
   private healthy = false;
   private caughtUp = false;
+  /** the log generation the state belongs to */
+  private generation = '';
+  /** the generation found when the log turned out to be another one: the loop rebuilds before reading on */
+  private logLost: string | null = null;
   private readonly o: Required<ReplicaOptions>;
 
   constructor(options: ReplicaOptions) {
@@ -73,18 +93,7 @@ export class Replica {
 
   /** Loads the newest snapshot, replays the log up to its end, then keeps reading live. */
   async start(): Promise<void> {
-    const saved = await this.o.snapshots.load();
-    if (saved) {
-      try {
-        this.reducer = new Reducer(JSON.parse(saved.state) as State);
-        this.cursorValue = saved.cursor;
-        this.lastSavedCursor = saved.cursor;
-        this.o.logger.info({ cursor: saved.cursor }, 'loaded snapshot');
-      } catch (err) {
-        this.o.logger.warn({ err }, 'snapshot unreadable; replaying the whole log');
-        this.reducer = new Reducer(emptyState());
-      }
-    }
+    await this.loadSnapshot();
     this.running = true;
     // replay synchronously up to the end so the first snapshot a client sees is complete
     const end = await this.o.log.lastId();
@@ -107,22 +116,81 @@ export class Replica {
     await this.saveSnapshot();
   }
 
-  /** Writes {cursor, state} if anything was applied since the last save. */
+  /**
+   * Writes {cursor, state} if anything was applied since the last save, and only while the log is
+   * still the one the state came from: a node that outlived its Redis must not plant its old state in
+   * a fresh one, where a starting node would trust it over the (new, shorter) log.
+   */
   async saveSnapshot(): Promise<void> {
     if (this.cursorValue === this.lastSavedCursor) return;
     const cursor = this.cursorValue;
+    const state = encodeState(this.reducer.state);
     try {
-      await this.o.snapshots.save({ cursor, state: JSON.stringify(this.reducer.state) });
+      if (!(await this.checkLog())) return;
+      await this.o.snapshots.save({ cursor, state, generation: this.generation });
       this.lastSavedCursor = cursor;
     } catch (err) {
       this.o.logger.warn({ err: String(err) }, 'snapshot not saved; will retry');
     }
   }
 
+  /** The saved snapshot, unless it is unreadable, of another version, or not of this log. */
+  private async loadSnapshot(): Promise<void> {
+    const log = await this.o.log.identity();
+    this.generation = log.generation;
+    const saved = await this.o.snapshots.load();
+    if (!saved) return;
+    let state: State | null = null;
+    try {
+      state = decodeState(saved.state);
+    } catch {
+      state = null;
+    }
+    if (!state) {
+      this.o.logger.warn('snapshot unreadable or of another version; replaying the whole log');
+      return;
+    }
+    if (saved.generation !== log.generation || compareStreamIds(saved.cursor, log.lastGeneratedId) > 0) {
+      this.o.logger.error({ cursor: saved.cursor }, 'the snapshot is not of this event log (was the log lost or restored?); rebuilding from the log');
+      return;
+    }
+    this.reducer = new Reducer(state);
+    this.cursorValue = saved.cursor;
+    this.lastSavedCursor = saved.cursor;
+    this.o.logger.info({ cursor: saved.cursor }, 'loaded snapshot');
+  }
+
+  /**
+   * Whether the log is still the one this node's state came from: same generation, and not behind
+   * the cursor (a restored older backup). When not, flags the loss for the read loop.
+   */
+  private async checkLog(): Promise<boolean> {
+    const log = await this.o.log.identity();
+    if (log.generation === this.generation && compareStreamIds(this.cursorValue, log.lastGeneratedId) <= 0) return true;
+    this.logLost = log.generation;
+    return false;
+  }
+
+  /** Forgets everything and reads the log again from its start. */
+  private rebuild(generation: string): void {
+    this.o.logger.error({ cursor: this.cursorValue }, 'the event log is not the one this node read (lost or replaced); rebuilding from the log');
+    this.reducer = new Reducer();
+    this.cursorValue = '0-0';
+    this.lastSavedCursor = '0-0';
+    this.generation = generation;
+    this.logLost = null;
+  }
+
   private async run(): Promise<void> {
     let backoff = 100;
     while (this.running) {
       try {
+        // back from an outage: the Redis that answers may have lost the log meanwhile
+        if (!this.healthy) await this.checkLog();
+        if (this.logLost !== null) {
+          this.rebuild(this.logLost);
+          this.emit();
+        }
         const n = await this.readOnce(this.o.blockMs);
         if (!this.healthy) this.o.logger.info('event log reachable again');
         this.healthy = true;
@@ -142,24 +210,50 @@ export class Replica {
   /** Reads and applies one batch; returns how many entries were consumed. */
   private async readOnce(blockMs: number): Promise<number> {
     const entries = await this.o.log.read(this.cursorValue, this.o.batchSize, blockMs);
+    const refused: { entry: LogEntry; reason: string }[] = [];
+    // the batch is applied without an await in between, so a snapshot never sees half of it
     for (const entry of entries) {
-      const v = validateEntry(entry);
-      if ('reason' in v) {
-        // count and move the cursor before the await: a snapshot (or a save) taken while the copy
-        // is written must not count this entry against the previous cursor
-        this.reducer.noteRejected();
-        this.cursorValue = entry.id;
-        await this.o.log.reject(entry, v.reason).catch((err) => this.o.logger.warn({ err: String(err) }, 'could not copy a rejected entry'));
-        this.o.logger.warn({ id: entry.id, reason: v.reason }, 'rejected stream entry');
-      } else {
-        this.reducer.apply(v.event.event, entry.id);
-        this.cursorValue = entry.id;
-      }
+      const reason = this.applyEntry(entry);
+      this.cursorValue = entry.id;
+      if (reason !== null) refused.push({ entry, reason });
+    }
+    for (const { entry, reason } of refused) {
+      this.o.logger.warn({ id: entry.id, reason }, 'rejected stream entry');
+      const copy = entry.raw !== null && entry.raw.length > REJECTED_COPY_CHARS ? { ...entry, raw: entry.raw.slice(0, REJECTED_COPY_CHARS) } : entry;
+      await this.o.log.reject(copy, reason).catch((err) => this.o.logger.warn({ err: String(err) }, 'could not copy a rejected entry'));
     }
     return entries.length;
   }
 
+  /**
+   * Applies one entry; returns why it was refused, or null. A reducer that throws on an entry is a
+   * bug, but it must cost that one entry, not the reader: the entry is refused like an invalid one
+   * (identically on every replica, since the reducer is deterministic) and reading goes on.
+   */
+  private applyEntry(entry: LogEntry): string | null {
+    const v = validateEntry(entry, this.o.eventTime);
+    if ('reason' in v) {
+      this.reducer.noteRejected();
+      return v.reason;
+    }
+    try {
+      this.reducer.apply(v.event, entry.id);
+      return null;
+    } catch (err) {
+      this.reducer.noteRejected();
+      this.o.logger.error({ id: entry.id, err: err instanceof Error ? err.stack : String(err) }, 'the reducer failed on a stream entry; entry refused');
+      return `could not be applied: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
   private emit(): void {
-    for (const fn of this.listeners) fn();
+    for (const fn of this.listeners) {
+      try {
+        fn();
+      } catch (err) {
+        // a listener's failure (deriving the view) is not the log's: never let it stop the reader
+        this.o.logger.error({ err: err instanceof Error ? err.stack : String(err) }, 'a state listener failed');
+      }
+    }
   }
 }

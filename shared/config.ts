@@ -3,6 +3,7 @@
  * the defaults below are the regulation's. Parsed once at start, then frozen.
  */
 import { z } from 'zod';
+import type { EventTimeLimits } from './events';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (00:00–23:59)');
 
@@ -48,6 +49,10 @@ export const configFileSchema = z
       ])
       .refine((s) => new Set(s.map((x) => x.start)).size === s.length, { message: 'two shifts start at the same time' }),
     thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
+    /** days of events the stream keeps; an event older than this is refused at ingest */
+    retentionDays: z.number().int().min(1).max(3650).default(7),
+    /** how far ahead of the log's clock an event's `ts` may be before it is refused */
+    maxClockSkewMin: z.number().positive().max(1440).default(10),
   })
   .strict();
 
@@ -65,6 +70,8 @@ export interface CenterConfig {
   /** sorted by start */
   shifts: ShiftDef[];
   thresholds: Thresholds;
+  /** limits on event times at ingest (see `eventTimeProblem`) */
+  eventTime: EventTimeLimits;
 }
 
 export function isValidTimeZone(tz: string): boolean {
@@ -92,7 +99,13 @@ export function buildConfig(file: unknown, timeZone: string): CenterConfig {
   const shifts = c.shifts
     .map((s) => ({ name: s.name, startMin: Number(s.start.slice(0, 2)) * 60 + Number(s.start.slice(3)) }))
     .sort((a, b) => a.startMin - b.startMin);
-  return deepFreeze({ centerName: c.center.name, timeZone, shifts, thresholds: { ...c.thresholds } });
+  return deepFreeze({
+    centerName: c.center.name,
+    timeZone,
+    shifts,
+    thresholds: { ...c.thresholds },
+    eventTime: { maxClockSkewMin: c.maxClockSkewMin, retentionDays: c.retentionDays },
+  });
 }
 
 export const defaultConfig = (timeZone = 'Asia/Shanghai'): CenterConfig => buildConfig({}, timeZone);

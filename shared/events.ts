@@ -4,27 +4,35 @@
  * Unknown extra fields are accepted and stripped (forward compatibility).
  */
 import { z } from 'zod';
+import { CATEGORIES, SEVERITIES, TICKET_KINDS } from './vocabulary';
 
-export const CATEGORIES = [
-  'city_order',
-  'sanitation',
-  'landscaping',
-  'municipal',
-  'illegal_construction',
-  'gas_heating',
-  'other',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+// The plain lists live in shared/vocabulary.ts (no zod: the browser imports them from there).
+export { CATEGORIES, SEVERITIES, TICKET_KINDS };
+export type { Category, IncidentSeverity, TicketKind } from './vocabulary';
 
-export const TICKET_KINDS = ['complaint', 'consultation', 'suggestion', 'praise', 'out_of_scope', 'harassment'] as const;
-export type TicketKind = (typeof TICKET_KINDS)[number];
+/**
+ * Characters that are invisible or reorder text: C0/C1 controls, format characters (zero-width
+ * space and joiners, bidi embeddings, overrides and isolates, the BOM, soft hyphen) and the Unicode
+ * line/paragraph separators. In an id they make `1001\u200b` look like `1001` on a wall; in a
+ * displayed text they can reorder what a reader sees.
+ */
+export const INVISIBLE_CHARS = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const INVISIBLE_CHARS_ALL = new RegExp(INVISIBLE_CHARS.source, 'gu');
 
-export const SEVERITIES = ['urgent', 'major'] as const;
-export type IncidentSeverity = (typeof SEVERITIES)[number];
+/** `text` without invisible and reordering characters (for names and other displayed texts). */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE_CHARS_ALL, '');
+}
 
-const id = z.string().min(1).max(128);
-const name = z.string().min(1).max(128);
-const text = z.string().min(1).max(4000);
+const visible = { message: 'must not contain control, zero-width or bidirectional-override characters' };
+/** An identifier or code from outside: refused when it holds an invisible character. */
+const code = (max: number) => z.string().min(1).max(max).refine((v) => !INVISIBLE_CHARS.test(v), visible);
+/** A displayed text: invisible characters are removed, and what is left must not be empty. */
+const shown = (max: number) => z.string().min(1).max(max).transform(stripInvisible).pipe(z.string().min(1, 'has no visible character'));
+
+const id = code(128);
+const name = shown(128);
+const text = shown(4000);
 
 const envelope = {
   v: z.literal(1),
@@ -37,22 +45,22 @@ function event<T extends string, S extends z.ZodRawShape>(type: T, shape: S) {
 }
 
 export const agentLogin = event('agent.login', { agentId: id, name: name.optional() });
-export const agentSignin = event('agent.signin', { agentId: id, seat: z.string().min(1).max(32).optional() });
-export const agentBusy = event('agent.busy', { agentId: id, reason: z.string().min(1).max(64).optional() });
+export const agentSignin = event('agent.signin', { agentId: id, seat: code(32).optional() });
+export const agentBusy = event('agent.busy', { agentId: id, reason: code(64).optional() });
 export const agentReady = event('agent.ready', { agentId: id });
 export const agentSignout = event('agent.signout', { agentId: id });
 export const agentLogout = event('agent.logout', { agentId: id });
 
 export const callQueued = event('call.queued', {
   callId: id,
-  queue: z.string().min(1).max(64).optional(),
-  caller: z.string().min(1).max(32).optional(),
+  queue: code(64).optional(),
+  caller: code(32).optional(),
 });
 export const callRinging = event('call.ringing', { callId: id, agentId: id });
 export const callAnswered = event('call.answered', { callId: id, agentId: id });
 export const callRona = event('call.rona', { callId: id, agentId: id });
 export const callAbandoned = event('call.abandoned', { callId: id });
-export const callTransferred = event('call.transferred', { callId: id, agentId: id, queue: z.string().min(1).max(64) });
+export const callTransferred = event('call.transferred', { callId: id, agentId: id, queue: code(64) });
 export const callEnded = event('call.ended', { callId: id });
 export const callbackCompleted = event('callback.completed', { callId: id, agentId: id, reached: z.boolean().optional() });
 
@@ -65,9 +73,9 @@ export const ticketCreated = event('ticket.created', {
 });
 export const incidentRaised = event('incident.raised', {
   incidentId: id,
-  title: z.string().min(1).max(200),
+  title: shown(200),
   severity: z.enum(SEVERITIES),
-  location: z.string().min(1).max(200).optional(),
+  location: shown(200).optional(),
   callId: id.optional(),
   agentId: id.optional(),
 });
@@ -90,7 +98,7 @@ export const incidentReported = event('incident.reported', {
   progress: text,
 });
 export const incidentResolved = event('incident.resolved', { incidentId: id, by: name, note: text.optional() });
-export const alertAcknowledged = event('alert.acknowledged', { alertId: z.string().min(1).max(300), by: name, note: text.optional() });
+export const alertAcknowledged = event('alert.acknowledged', { alertId: code(300), by: name, note: text.optional() });
 
 /** Every v1 event, discriminated by `type`. */
 export const hotlineEvent = z.discriminatedUnion('type', [
@@ -137,4 +145,25 @@ export function parseEvent(value: unknown, index = 0): { ok: true; event: Hotlin
     ok: false,
     issues: r.error.issues.map((i) => ({ index, path: i.path.map(String).join('.'), message: i.message })),
   };
+}
+
+/** Limits on an event's `ts` relative to a reference time (when it was appended, or now). */
+export interface EventTimeLimits {
+  /** how far ahead of the reference a `ts` may be (minutes) */
+  maxClockSkewMin: number;
+  /** how far behind it (days): older events are outside the log's retention */
+  retentionDays: number;
+}
+
+/**
+ * Why `ts` is impossible at `refMs`, or null when it is fine. The reader judges a stream entry
+ * against the time in its stream ID (Redis' clock at append), so every replica and every replay
+ * decide the same; HTTP ingest judges against its clock.
+ */
+export function eventTimeProblem(ts: number, refMs: number, limits: EventTimeLimits): string | null {
+  const ahead = limits.maxClockSkewMin * 60_000;
+  const behind = limits.retentionDays * 86_400_000;
+  if (ts > refMs + ahead) return `ts is more than ${limits.maxClockSkewMin} min in the future (maxClockSkewMin)`;
+  if (ts < refMs - behind) return `ts is more than ${limits.retentionDays} days in the past (retentionDays)`;
+  return null;
 }

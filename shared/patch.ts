@@ -25,8 +25,8 @@ export interface Patch {
   ops: PatchOp[];
 }
 
-/** Keyed arrays of the snapshot and the field that identifies their items. */
-export const KEYED_LISTS: Record<string, string> = {
+/** Keyed arrays of the snapshot and the field that identifies their items (no prototype: looked up by path). */
+export const KEYED_LISTS: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
   agents: 'id',
   'queue.calls': 'callId',
   missedCalls: 'callId',
@@ -35,18 +35,27 @@ export const KEYED_LISTS: Record<string, string> = {
   alerts: 'id',
   intervals: 'start',
   waitingHistory: 't',
-};
+});
 
 type Obj = Record<string, unknown>;
+
+// Paths carry keys from outside (a queue named "__proto__" is a key of `queue.byQueue`): only own
+// properties are read, and such a key is written as an own property, never through the prototype.
+const hasOwn = (o: Obj, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const getOwn = (o: Obj, k: string): unknown => (hasOwn(o, k) ? o[k] : undefined);
+function setOwn(o: Obj, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[k] = v;
+}
 
 function parentOf(root: Obj, path: string[]): Obj {
   let o: Obj = root;
   for (let i = 0; i < path.length - 1; i++) {
     const k = path[i]!;
-    let next = o[k];
+    let next = getOwn(o, k);
     if (next === null || typeof next !== 'object') {
       next = {};
-      o[k] = next;
+      setOwn(o, k, next);
     }
     o = next as Obj;
   }
@@ -54,7 +63,7 @@ function parentOf(root: Obj, path: string[]): Obj {
 }
 
 function keyOf(item: Obj, key: string): string {
-  return String(item[key]);
+  return String(getOwn(item, key));
 }
 
 /**
@@ -66,10 +75,12 @@ export function applyPatch<T extends Snapshot>(snapshot: T, patch: Pick<Patch, '
   for (const op of patch.ops) {
     const last = op.path[op.path.length - 1]!;
     const parent = parentOf(root, op.path);
-    if (op.op === 'set') parent[last] = op.value;
-    else if (op.op === 'del') delete parent[last];
-    else {
-      const current = (Array.isArray(parent[last]) ? parent[last] : []) as Obj[];
+    if (op.op === 'set') setOwn(parent, last, op.value);
+    else if (op.op === 'del') {
+      if (hasOwn(parent, last)) delete parent[last];
+    } else {
+      const list = getOwn(parent, last);
+      const current = (Array.isArray(list) ? list : []) as Obj[];
       const removed = new Set(op.remove);
       const up = new Map(op.upsert.map((u) => [keyOf(u, op.key), u]));
       const next: Obj[] = [];
@@ -85,8 +96,8 @@ export function applyPatch<T extends Snapshot>(snapshot: T, patch: Pick<Patch, '
       for (const u of up.values()) next.push(u);
       if (op.order) {
         const byKey = new Map(next.map((i) => [keyOf(i, op.key), i]));
-        parent[last] = op.order.map((k) => byKey.get(k)).filter((i): i is Obj => i !== undefined);
-      } else parent[last] = next;
+        setOwn(parent, last, op.order.map((k) => byKey.get(k)).filter((i): i is Obj => i !== undefined));
+      } else setOwn(parent, last, next);
     }
   }
   root.cursor = patch.cursor;

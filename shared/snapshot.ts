@@ -126,12 +126,23 @@ export const ALERT_RULES = [
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
+/**
+ * An alert's figures, by rule (docs/api.md lists them): `queue`, `waitSec`, `dueMin`, `agentId`,
+ * `name`, `count`, `windowMin`, `minutes`, `action`, `seat`, `gapSec`, `incidentId`, `title`,
+ * `severity`, `ackSec`, `serviceLevel`, `target`. Screens turn them into text in their own language
+ * (shared/alert-text.ts).
+ */
+export type AlertParams = Record<string, string | number | null>;
+
 export interface AlertView {
   id: string;
   rule: AlertRule;
   severity: 'warning' | 'critical';
   subject: string;
   since: number;
+  /** the alert's figures: what a screen renders, in its language */
+  params: AlertParams;
+  /** the alert as Chinese text (the center's language), for scripts that show it as is */
   message: string;
   acknowledgedBy: string | null;
   acknowledgedAt: number | null;

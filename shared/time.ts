@@ -85,6 +85,11 @@ export function startOfDay(ms: number, tz: string): number {
   return zonedEpoch(p.year, p.month, p.day, 0, tz);
 }
 
+/** Epoch ms of the next local midnight after `ms` (where its day ends; days last 23 to 25 hours). */
+export function endOfDay(ms: number, tz: string): number {
+  return startOfDay(startOfDay(ms, tz) + 36 * 3_600_000, tz);
+}
+
 /** Start of the 30-minute wall-clock bucket containing `ms`. */
 export function intervalStart(ms: number, tz: string): number {
   const p = localParts(ms, tz);

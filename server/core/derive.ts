@@ -17,7 +17,7 @@ import {
   type Snapshot,
   type WaitingCall,
 } from '../../shared/snapshot';
-import { intervalStarts, shiftAt, startOfDay } from '../../shared/time';
+import { endOfDay, intervalStarts, shiftAt, startOfDay } from '../../shared/time';
 import { addToBucket, bucketIndex, emptyBucket, outcome, WindowAcc } from './metrics';
 import { deriveAlerts } from './rules';
 import { incidentEscalation } from './incidents';
@@ -36,6 +36,7 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
   const t = config.thresholds;
   const tz = config.timeZone;
   const dayStart = startOfDay(now, tz);
+  const dayEnd = endOfDay(now, tz);
   const shift = shiftAt(now, config);
   const starts = intervalStarts(now, tz);
   const intervals = starts.map(emptyBucket);
@@ -43,18 +44,17 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
   const shiftAcc = new WindowAcc();
   const from = Math.min(dayStart, shift.start);
 
-  // the two queues of the contract are always present, others appear while calls wait in them
-  const byQueue: Record<string, QueueFigures> = {
-    general: { waiting: 0, longestWaitSec: null },
-    specialist: { waiting: 0, longestWaitSec: null },
-  };
+  // the two queues of the contract are always present, others appear while calls wait in them;
+  // queue names come from outside, so the object has no prototype to collide with
+  const byQueue: Record<string, QueueFigures> = Object.create(null);
+  byQueue.general = { waiting: 0, longestWaitSec: null };
+  byQueue.specialist = { waiting: 0, longestWaitSec: null };
   const waitingCalls: WaitingCall[] = [];
   // calls waiting at each whole minute of the last hour
   const lastMinute = Math.floor(now / MIN) * MIN;
   const history = Array.from({ length: 61 }, (_, k) => ({ t: lastMinute - (60 - k) * MIN, waiting: 0 }));
   const historyFrom = history[0]!.t;
-  for (const id in state.calls) {
-    const c = state.calls[id]!;
+  for (const c of state.calls.values()) {
     for (const [ws, we] of c.waits ?? []) {
       if (we !== null && we <= historyFrom) continue;
       for (const h of history) if (ws <= h.t && (we === null || we > h.t)) h.waiting++;
@@ -76,12 +76,13 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
     if (c.firstQueuedAt === null || c.firstQueuedAt < from) continue;
     const o = outcome(c, t);
     if (!o) continue;
-    if (o.queuedAt >= dayStart) {
+    // each window has an end: a view of an earlier day (yesterday's export) counts none of today
+    if (o.queuedAt >= dayStart && o.queuedAt < dayEnd) {
       today.add(c, o);
       const b = intervals[bucketIndex(starts, o.queuedAt)];
       if (b) addToBucket(b, o);
     }
-    if (o.queuedAt >= shift.start) shiftAcc.add(c, o);
+    if (o.queuedAt >= shift.start && o.queuedAt < shift.end) shiftAcc.add(c, o);
   }
   waitingCalls.sort((a, b) => a.since - b.since || compareWorkIds(a.callId, b.callId));
   let longest: number | null = null;
@@ -89,8 +90,8 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
 
   const agentCounts = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as AgentCounts;
   const agents: AgentView[] = [];
-  for (const id of Object.keys(state.agents).sort(compareWorkIds)) {
-    const a = state.agents[id]!;
+  for (const id of [...state.agents.keys()].sort(compareWorkIds)) {
+    const a = state.agents.get(id)!;
     agentCounts[a.state]++;
     agents.push({ id: a.id, name: a.name, seat: a.seat, state: a.state, since: a.since, reason: a.reason, callId: a.callId });
   }
@@ -99,14 +100,13 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
   const missedCalls: MissedCallView[] = [];
   const returnedCalls: ReturnedCallView[] = [];
   const callbacks = { returnedToday: 0, returnedLateToday: 0, overdueNow: 0 };
-  for (const id in state.missed) {
-    const m = state.missed[id]!;
+  for (const m of state.missed.values()) {
     const due = m.abandonedAt + dueMs;
     if (m.returnedAt === null) {
       const overdue = now > due;
       if (overdue) callbacks.overdueNow++;
       missedCalls.push({ callId: m.callId, caller: maskCaller(m.caller), abandonedAt: m.abandonedAt, due, overdue });
-    } else if (m.returnedAt >= dayStart) {
+    } else if (m.returnedAt >= dayStart && m.returnedAt < dayEnd) {
       const late = m.returnedAt > due;
       if (late) callbacks.returnedLateToday++;
       else callbacks.returnedToday++;
@@ -125,11 +125,10 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
   returnedCalls.sort((a, b) => b.returnedAt - a.returnedAt || compareWorkIds(a.callId, b.callId));
 
   const categories = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
-  for (const tk of state.tickets) if (tk.ts >= dayStart) categories[tk.category]++;
+  for (const tk of state.tickets) if (tk.ts >= dayStart && tk.ts < dayEnd) categories[tk.category]++;
 
   const incidents: IncidentView[] = [];
-  for (const id in state.incidents) {
-    const i = state.incidents[id]!;
+  for (const i of state.incidents.values()) {
     if (i.resolvedAt !== null && i.resolvedAt < dayStart) continue;
     incidents.push({
       incidentId: i.incidentId,

@@ -25,7 +25,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b as Obj);
   if (ka.length !== kb.length) return false;
   for (const k of ka) {
-    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (!hasOwn(b as Obj, k)) return false;
     if (!deepEqual((a as Obj)[k], (b as Obj)[k])) return false;
   }
   return true;
@@ -40,7 +40,7 @@ export function diff(prev: Snapshot, next: Snapshot): PatchOp[] {
     if (k === 'cursor' || k === 'serverTime') continue;
     walk(p[k], n[k], [k], ops);
   }
-  for (const k of Object.keys(p)) if (!(k in n)) ops.push({ op: 'del', path: [k] });
+  for (const k of Object.keys(p)) if (!hasOwn(n, k)) ops.push({ op: 'del', path: [k] });
   return ops;
 }
 
@@ -58,11 +58,16 @@ function walk(a: unknown, b: unknown, path: string[], ops: PatchOp[]): void {
   const key = KEYED_LISTS[path.join('.')];
   if (key && Array.isArray(a) && Array.isArray(b)) return listDiff(a as Obj[], b as Obj[], key, path, ops);
   if (isPlain(a) && isPlain(b)) {
-    for (const k of Object.keys(b)) walk(a[k], b[k], [...path, k], ops);
-    for (const k of Object.keys(a)) if (!(k in b)) ops.push({ op: 'del', path: [...path, k] });
+    // own properties only: keys such as queue names come from outside ("__proto__", "constructor")
+    for (const k of Object.keys(b)) walk(hasOwn(a, k) ? a[k] : undefined, b[k], [...path, k], ops);
+    for (const k of Object.keys(a)) if (!hasOwn(b, k)) ops.push({ op: 'del', path: [...path, k] });
     return;
   }
   if (!deepEqual(a, b)) ops.push({ op: 'set', path, value: b });
+}
+
+function hasOwn(o: Obj, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
 }
 
 function isPlain(v: unknown): v is Obj {

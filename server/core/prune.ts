@@ -26,28 +26,21 @@ export function pruneState(s: State, seen: Set<string>): void {
   // records are judged on event times; a source clock running ahead cannot push "now" past the log's own time
   const recordsNow = Math.min(now, s.maxEventTs ?? now);
   const old = recordsNow - HISTORY_KEEP_MS;
-  for (const id in s.calls) {
-    const c = s.calls[id]!;
+  // (deleting the current entry while iterating a Map is safe)
+  for (const [id, c] of s.calls) {
     // a call silent for two days is over, whatever its last event said
-    if (c.lastTs < old && !isWrapPending(s, c)) delete s.calls[id];
+    if (c.lastTs < old && !isWrapPending(s, c)) s.calls.delete(id);
   }
-  for (const id in s.missed) {
-    const m = s.missed[id]!;
-    if (m.returnedAt !== null && m.returnedAt < old) delete s.missed[id];
-  }
+  for (const [id, m] of s.missed) if (m.returnedAt !== null && m.returnedAt < old) s.missed.delete(id);
   s.tickets = s.tickets.filter((t) => t.ts >= old);
-  for (const id in s.incidents) {
-    const i = s.incidents[id]!;
-    if (i.resolvedAt !== null && i.resolvedAt < old) delete s.incidents[id];
-  }
-  for (const id in s.alertAcks) if (s.alertAcks[id]!.at < old) delete s.alertAcks[id];
-  for (const id in s.agents) {
-    const a = s.agents[id]!;
+  for (const [id, i] of s.incidents) if (i.resolvedAt !== null && i.resolvedAt < old) s.incidents.delete(id);
+  for (const [id, ack] of s.alertAcks) if (ack.at < old) s.alertAcks.delete(id);
+  for (const [id, a] of s.agents) {
     a.restricted = a.restricted.filter((r) => r.ts >= recordsNow - RESTRICTED_KEEP_MS);
-    if (a.state === 'offline' && a.since < old) delete s.agents[id];
+    if (a.state === 'offline' && a.since < old) s.agents.delete(id);
   }
 }
 
 function isWrapPending(s: State, c: CallRec): boolean {
-  return c.legs.some((l) => l.wrapEnd === null && s.agents[l.agentId]?.wrapCallId === c.id);
+  return c.legs.some((l) => l.wrapEnd === null && s.agents.get(l.agentId)?.wrapCallId === c.id);
 }

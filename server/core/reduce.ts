@@ -82,7 +82,8 @@ export class Reducer {
         }
         if (!SIGNED_IN.has(a.state)) this.setState(a, 'available', e.ts);
         if (a.seat) {
-          const seat = (this.state.seats[a.seat] ??= { agentId: null, vacatedAt: null, vacatedBy: null });
+          let seat = this.state.seats.get(a.seat);
+          if (!seat) this.state.seats.set(a.seat, (seat = { agentId: null, vacatedAt: null, vacatedBy: null }));
           if (seat.vacatedAt !== null && seat.vacatedBy && seat.vacatedBy !== a.id) this.markTakenOver(seat.vacatedBy, a.seat, e.ts);
           seat.agentId = a.id;
           seat.vacatedAt = null;
@@ -106,7 +107,7 @@ export class Reducer {
         const a = this.agent(e.agentId, e.ts);
         const wasIn = SIGNED_IN.has(a.state);
         // the successor already signed in at this seat (第二十九条: the outgoing waits for them)
-        const taker = a.seat ? this.state.seats[a.seat]?.agentId : null;
+        const taker = a.seat ? this.state.seats.get(a.seat)?.agentId : null;
         const takenOverAt = wasIn && taker && taker !== a.id ? e.ts : null;
         if (wasIn) this.leaveSeat(a, e.ts);
         if (a.state !== 'logged_in') this.setState(a, 'logged_in', e.ts);
@@ -158,7 +159,7 @@ export class Reducer {
       case 'call.ended':
         return this.callGone(e.callId, e.ts, true);
       case 'callback.completed': {
-        const m = this.state.missed[e.callId];
+        const m = this.state.missed.get(e.callId);
         if (!m) {
           this.anomaly();
           return;
@@ -178,11 +179,11 @@ export class Reducer {
         return;
       }
       case 'incident.raised': {
-        if (this.state.incidents[e.incidentId]) {
+        if (this.state.incidents.has(e.incidentId)) {
           this.anomaly();
           return;
         }
-        this.state.incidents[e.incidentId] = {
+        this.state.incidents.set(e.incidentId, {
           incidentId: e.incidentId,
           title: e.title,
           severity: e.severity,
@@ -196,7 +197,7 @@ export class Reducer {
           resolvedAt: null,
           resolvedBy: null,
           note: null,
-        };
+        });
         return;
       }
       case 'incident.acknowledged':
@@ -205,15 +206,15 @@ export class Reducer {
       case 'incident.resolved':
         return this.incidentAction(e);
       case 'alert.acknowledged': {
-        if (this.state.alertAcks[e.alertId]) return; // first acknowledgement stands
-        this.state.alertAcks[e.alertId] = { by: e.by, at: e.ts, note: e.note ?? null };
+        if (this.state.alertAcks.has(e.alertId)) return; // first acknowledgement stands
+        this.state.alertAcks.set(e.alertId, { by: e.by, at: e.ts, note: e.note ?? null });
         return;
       }
     }
   }
 
   private agent(id: string, ts: number): AgentRec {
-    let a = this.state.agents[id];
+    let a = this.state.agents.get(id);
     if (!a) {
       a = {
         id,
@@ -227,13 +228,13 @@ export class Reducer {
         ronas: [],
         restricted: [],
       };
-      this.state.agents[id] = a;
+      this.state.agents.set(id, a);
     }
     return a;
   }
 
   private call(id: string, ts: number): CallRec {
-    let c = this.state.calls[id];
+    let c = this.state.calls.get(id);
     if (!c) {
       // a call we never saw queued: follow it, but it belongs to no window
       this.anomaly();
@@ -252,7 +253,7 @@ export class Reducer {
         waits: [[ts, null]],
         lastTs: ts,
       };
-      this.state.calls[id] = c;
+      this.state.calls.set(id, c);
     }
     c.lastTs = ts;
     return c;
@@ -270,7 +271,7 @@ export class Reducer {
   /** Ends the wrap-up of the agent's last leg (metric: wrap-up runs to the agent's next event). */
   private endWrap(a: AgentRec, ts: number): void {
     if (!a.wrapCallId) return;
-    const c = this.state.calls[a.wrapCallId];
+    const c = this.state.calls.get(a.wrapCallId);
     a.wrapCallId = null;
     const leg = c?.legs.findLast((l) => l.agentId === a.id && l.end !== null && l.wrapEnd === null);
     if (leg) leg.wrapEnd = Math.max(ts, leg.end!);
@@ -278,7 +279,7 @@ export class Reducer {
 
   private leaveSeat(a: AgentRec, ts: number): void {
     if (!a.seat) return;
-    const seat = this.state.seats[a.seat];
+    const seat = this.state.seats.get(a.seat);
     if (seat && seat.agentId === a.id) {
       seat.agentId = null;
       seat.vacatedAt = ts;
@@ -288,19 +289,19 @@ export class Reducer {
 
   /** The next person signed in at the seat the agent left: that signout was a handover (第二十八条). */
   private markTakenOver(agentId: string, seat: string, ts: number): void {
-    const prev = this.state.agents[agentId];
+    const prev = this.state.agents.get(agentId);
     const r = prev?.restricted.findLast((x) => x.type === 'signout' && x.seat === seat);
     if (r && r.takenOverAt === null) r.takenOverAt = ts;
   }
 
   private releaseRinging(c: CallRec, ts: number): void {
-    const r = c.ringingAgent ? this.state.agents[c.ringingAgent] : undefined;
+    const r = c.ringingAgent ? this.state.agents.get(c.ringingAgent) : undefined;
     c.ringingAgent = null;
     if (r && r.state === 'ringing' && r.callId === c.id) this.setState(r, 'available', ts);
   }
 
   private callQueued(e: EventOf<'call.queued'>): void {
-    let c = this.state.calls[e.callId];
+    let c = this.state.calls.get(e.callId);
     if (!c) {
       c = {
         id: e.callId,
@@ -317,21 +318,24 @@ export class Reducer {
         waits: [[e.ts, null]],
         lastTs: e.ts,
       };
-      this.state.calls[e.callId] = c;
+      this.state.calls.set(e.callId, c);
       return;
     }
-    // queued again: a re-route without a transfer event
     c.lastTs = e.ts;
     if (c.status === 'ended' || c.status === 'abandoned') {
       this.anomaly();
       return;
     }
-    if (c.firstQueuedAt === null) c.firstQueuedAt = e.ts;
     if (e.caller && !c.caller) c.caller = e.caller;
     if (c.status === 'talking') {
+      // a late call.queued (delivered after the answer): the call is not put back to waiting, but it
+      // may tell when the call was first queued, which the wait and the windows go by
       this.anomaly();
-      this.endTalk(c, e.ts, c.talkingAgent);
+      if (c.firstQueuedAt === null || e.ts < c.firstQueuedAt) c.firstQueuedAt = e.ts;
+      return;
     }
+    // queued again while waiting: a re-route without a transfer event
+    if (c.firstQueuedAt === null) c.firstQueuedAt = e.ts;
     if (c.ringingAgent) this.releaseRinging(c, e.ts);
     c.status = 'waiting';
     c.queue = e.queue ?? c.queue;
@@ -352,7 +356,7 @@ export class Reducer {
     if (a.state === 'talking' && a.callId && a.callId !== c.id) {
       // the agent's previous call never ended: close its leg here
       this.anomaly();
-      const prev = this.state.calls[a.callId];
+      const prev = this.state.calls.get(a.callId);
       if (prev && prev.status === 'talking') this.endTalk(prev, e.ts, a.id, false);
       if (prev && prev.status === 'talking') prev.status = 'ended';
     }
@@ -404,15 +408,15 @@ export class Reducer {
     closeWait(c, ts);
     c.status = 'abandoned';
     c.waitingSince = null;
-    if (c.caller && !this.state.missed[c.id]) {
-      this.state.missed[c.id] = { callId: c.id, caller: c.caller, abandonedAt: ts, returnedBy: null, returnedAt: null, reached: null };
+    if (c.caller && !this.state.missed.has(c.id)) {
+      this.state.missed.set(c.id, { callId: c.id, caller: c.caller, abandonedAt: ts, returnedBy: null, returnedAt: null, reached: null });
     }
   }
 
   private incidentAction(
     e: EventOf<'incident.acknowledged' | 'incident.escalated' | 'incident.reported' | 'incident.resolved'>,
   ): void {
-    const i = this.state.incidents[e.incidentId];
+    const i = this.state.incidents.get(e.incidentId);
     if (!i || i.resolvedAt !== null) {
       this.anomaly();
       return;
@@ -441,21 +445,18 @@ export class Reducer {
   private updateNoAgent(ts: number): void {
     const s = this.state;
     let anyAvailable = false;
-    for (const id in s.agents) {
-      if (s.agents[id]!.state === 'available') {
+    for (const a of s.agents.values()) {
+      if (a.state === 'available') {
         anyAvailable = true;
         break;
       }
     }
     const waitingQueues = new Set<string>();
     if (!anyAvailable) {
-      for (const id in s.calls) {
-        const c = s.calls[id]!;
-        if (c.status === 'waiting') waitingQueues.add(c.queue);
-      }
+      for (const c of s.calls.values()) if (c.status === 'waiting') waitingQueues.add(c.queue);
     }
-    for (const q of Object.keys(s.noAgentSince)) if (!waitingQueues.has(q)) delete s.noAgentSince[q];
-    for (const q of waitingQueues) s.noAgentSince[q] ??= ts;
+    for (const q of s.noAgentSince.keys()) if (!waitingQueues.has(q)) s.noAgentSince.delete(q);
+    for (const q of waitingQueues) if (!s.noAgentSince.has(q)) s.noAgentSince.set(q, ts);
   }
 
   /** Drops what no window, rule or idempotency check can need any more. */

@@ -4,7 +4,8 @@
  * condition lasts and an acknowledgement sticks to that episode only.
  */
 import type { CenterConfig, Thresholds } from '../../shared/config';
-import type { AlertRule, AlertView, WindowStats } from '../../shared/snapshot';
+import { alertText } from '../../shared/alert-text';
+import type { AlertParams, AlertRule, AlertView, WindowStats } from '../../shared/snapshot';
 import { shiftAt, shiftBoundaries, type ShiftWindow } from '../../shared/time';
 import { hasAck, leadAckDeadline } from './incidents';
 import type { AgentRec, State } from './state';
@@ -15,7 +16,7 @@ const MIN = 60_000;
 /** Rules whose acknowledgement clears the alert (for restricted_window it is the lead's approval). */
 const CLEARED_BY_ACK: ReadonlySet<AlertRule> = new Set(['rona', 'restricted_window', 'not_signed_in']);
 
-type Draft = Omit<AlertView, 'acknowledgedBy' | 'acknowledgedAt'>;
+type Draft = Omit<AlertView, 'acknowledgedBy' | 'acknowledgedAt' | 'message'>;
 
 export interface RuleContext {
   shift: ShiftWindow;
@@ -26,7 +27,7 @@ export function deriveAlerts(state: State, now: number, config: CenterConfig, ct
   const t = config.thresholds;
   const drafts: Draft[] = [];
   callRules(state, now, t, drafts);
-  for (const id in state.agents) agentRules(state, state.agents[id]!, now, config, drafts);
+  for (const a of state.agents.values()) agentRules(state, a, now, config, drafts);
   seatRules(state, now, config, drafts);
   incidentRules(state, now, t, drafts);
   const sl = ctx.shiftStats;
@@ -38,14 +39,14 @@ export function deriveAlerts(state: State, now: number, config: CenterConfig, ct
       severity: 'warning',
       subject: 'shift',
       since: ctx.shift.start,
-      message: `本班15秒接通率 ${(sl.serviceLevel * 100).toFixed(1)}%，低于目标 ${(t.serviceLevelTarget * 100).toFixed(0)}%`,
+      params: { serviceLevel: sl.serviceLevel, target: t.serviceLevelTarget },
     });
   }
   const alerts: AlertView[] = [];
   for (const d of drafts) {
-    const ack = state.alertAcks[d.id];
+    const ack = state.alertAcks.get(d.id);
     if (ack && CLEARED_BY_ACK.has(d.rule)) continue;
-    alerts.push({ ...d, acknowledgedBy: ack?.by ?? null, acknowledgedAt: ack?.at ?? null });
+    alerts.push({ ...d, message: alertText(d, 'zh-CN'), acknowledgedBy: ack?.by ?? null, acknowledgedAt: ack?.at ?? null });
   }
   alerts.sort(
     (a, b) =>
@@ -57,8 +58,7 @@ export function deriveAlerts(state: State, now: number, config: CenterConfig, ct
 }
 
 function callRules(state: State, now: number, t: Thresholds, out: Draft[]): void {
-  for (const id in state.calls) {
-    const c = state.calls[id]!;
+  for (const c of state.calls.values()) {
     if (c.status !== 'waiting') continue;
     const since = c.waitingSince ?? c.lastTs;
     const wait = now - since;
@@ -70,23 +70,22 @@ function callRules(state: State, now: number, t: Thresholds, out: Draft[]): void
       severity: critical ? 'critical' : 'warning',
       subject: c.id,
       since: since + t.waitWarnSec * SEC,
-      message: `${queueLabel(c.queue)}来电等待已超过 ${critical ? t.waitCriticalSec : t.waitWarnSec} 秒`,
+      params: { queue: c.queue, waitSec: critical ? t.waitCriticalSec : t.waitWarnSec },
     });
   }
-  for (const queue of Object.keys(state.noAgentSince).sort()) {
-    const since = state.noAgentSince[queue]!;
+  for (const queue of [...state.noAgentSince.keys()].sort()) {
+    const since = state.noAgentSince.get(queue)!;
     out.push({
       id: `no_agent_available:${queue}:${since}`,
       rule: 'no_agent_available',
       severity: 'critical',
       subject: queue,
       since,
-      message: `${queueLabel(queue)}有来电排队，但没有空闲坐席`,
+      params: { queue },
     });
   }
   const due = t.callbackDueMin * MIN;
-  for (const id in state.missed) {
-    const m = state.missed[id]!;
+  for (const m of state.missed.values()) {
     if (m.returnedAt !== null || now <= m.abandonedAt + due) continue;
     out.push({
       id: `missed_call_overdue:${m.callId}`,
@@ -94,14 +93,14 @@ function callRules(state: State, now: number, t: Thresholds, out: Draft[]): void
       severity: 'critical',
       subject: m.callId,
       since: m.abandonedAt + due,
-      message: `未接来电超过 ${t.callbackDueMin} 分钟未回复`,
+      params: { dueMin: t.callbackDueMin },
     });
   }
 }
 
 function agentRules(state: State, a: AgentRec, now: number, config: CenterConfig, out: Draft[]): void {
   const t = config.thresholds;
-  const who = a.name ? `${a.id}号 ${a.name}` : `${a.id}号`;
+  const who = { agentId: a.id, name: a.name };
   // rona: episodes of ring-no-answer; an acknowledgement closes the episode it names
   const window = t.ronaWindowMin * MIN;
   let start: number | null = null;
@@ -109,7 +108,7 @@ function agentRules(state: State, a: AgentRec, now: number, config: CenterConfig
   let inWindow = 0;
   for (const r of [...a.ronas].sort((x, y) => x - y)) {
     if (r > now) break;
-    const acked = start !== null && state.alertAcks[`rona:${a.id}:${start}`];
+    const acked = start !== null && state.alertAcks.get(`rona:${a.id}:${start}`);
     if (start === null || r - last > window || (acked && r > acked.at)) {
       start = r;
       inWindow = 0;
@@ -124,7 +123,7 @@ function agentRules(state: State, a: AgentRec, now: number, config: CenterConfig
       severity: inWindow >= 2 ? 'critical' : 'warning',
       subject: a.id,
       since: start,
-      message: `${who} 振铃未接 ${inWindow} 次（${t.ronaWindowMin} 分钟内）`,
+      params: { ...who, count: inWindow, windowMin: t.ronaWindowMin },
     });
   }
   if (a.state === 'logged_in' && now - a.since >= t.notSignedInMin * MIN) {
@@ -134,7 +133,7 @@ function agentRules(state: State, a: AgentRec, now: number, config: CenterConfig
       severity: 'warning',
       subject: a.id,
       since: a.since + t.notSignedInMin * MIN,
-      message: `${who} 已登录未签入超过 ${t.notSignedInMin} 分钟`,
+      params: { ...who, minutes: t.notSignedInMin },
     });
   }
   if (a.state === 'busy' && now - a.since >= t.busyTooLongMin * MIN) {
@@ -144,7 +143,7 @@ function agentRules(state: State, a: AgentRec, now: number, config: CenterConfig
       severity: 'warning',
       subject: a.id,
       since: a.since + t.busyTooLongMin * MIN,
-      message: `${who} 示忙超过 ${t.busyTooLongMin} 分钟`,
+      params: { ...who, minutes: t.busyTooLongMin },
     });
   }
   restrictedRule(state, a, now, config, who, out);
@@ -157,7 +156,7 @@ function agentRules(state: State, a: AgentRec, now: number, config: CenterConfig
  * within restrictedWindowMin, is the handover itself (第二十八条), not a violation; a late taker is
  * the handover_gap rule's business.
  */
-function restrictedRule(state: State, a: AgentRec, now: number, config: CenterConfig, who: string, out: Draft[]): void {
+function restrictedRule(state: State, a: AgentRec, now: number, config: CenterConfig, who: AlertParams, out: Draft[]): void {
   const t = config.thresholds;
   const w = t.restrictedWindowMin * MIN;
   let openId: string | null = null;
@@ -169,7 +168,7 @@ function restrictedRule(state: State, a: AgentRec, now: number, config: CenterCo
     if (sh.end <= now) continue; // that shift is over: the alert ended with it
     if (!(r.ts < sh.start + w || r.ts >= sh.end - w)) continue;
     if (openId !== null && openShift === sh.start) {
-      const ack = state.alertAcks[openId];
+      const ack = state.alertAcks.get(openId);
       if (!ack || r.ts <= ack.at) continue; // still the same alert
     }
     openId = `restricted_window:${a.id}:${r.ts}`;
@@ -180,7 +179,7 @@ function restrictedRule(state: State, a: AgentRec, now: number, config: CenterCo
       severity: 'warning',
       subject: a.id,
       since: r.ts,
-      message: `${who} 在交接班前后 ${t.restrictedWindowMin} 分钟内${r.type === 'busy' ? '示忙' : '签出'}，需值班长批准`,
+      params: { ...who, action: r.type, windowMin: t.restrictedWindowMin },
     });
   }
 }
@@ -194,8 +193,8 @@ function seatRules(state: State, now: number, config: CenterConfig, out: Draft[]
   const t = config.thresholds;
   const w = t.restrictedWindowMin * MIN;
   const gap = t.handoverGapSec * SEC;
-  for (const seat of Object.keys(state.seats).sort()) {
-    const s = state.seats[seat]!;
+  for (const seat of [...state.seats.keys()].sort()) {
+    const s = state.seats.get(seat)!;
     if (s.agentId !== null || s.vacatedAt === null) continue;
     if (now - s.vacatedAt < gap) continue;
     const near = shiftBoundaries(s.vacatedAt - w, s.vacatedAt + w, config);
@@ -207,16 +206,15 @@ function seatRules(state: State, now: number, config: CenterConfig, out: Draft[]
       severity: 'critical',
       subject: seat,
       since: s.vacatedAt + gap,
-      message: `坐席 ${seat} 交接班空档超过 ${t.handoverGapSec} 秒`,
+      params: { seat, gapSec: t.handoverGapSec },
     });
   }
 }
 
 function incidentRules(state: State, now: number, t: Thresholds, out: Draft[]): void {
-  for (const id in state.incidents) {
-    const i = state.incidents[id]!;
+  for (const i of state.incidents.values()) {
     if (i.resolvedAt !== null && i.resolvedAt <= now) continue;
-    const label = `${i.severity === 'major' ? '重大' : '紧急'}事件「${i.title}」`;
+    const about = { incidentId: i.incidentId, title: i.title, severity: i.severity };
     const leadDeadline = leadAckDeadline(i, t);
     if (now >= leadDeadline && !hasAck(i, 'lead', now)) {
       out.push({
@@ -225,7 +223,7 @@ function incidentRules(state: State, now: number, t: Thresholds, out: Draft[]): 
         severity: 'critical',
         subject: i.incidentId,
         since: leadDeadline,
-        message: `${label} ${t.incidentLeadAckSec} 秒内值班长未确认，已上报中心主任`,
+        params: { ...about, ackSec: t.incidentLeadAckSec },
       });
     }
     if (i.severity !== 'major') continue;
@@ -237,7 +235,7 @@ function incidentRules(state: State, now: number, t: Thresholds, out: Draft[]): 
         severity: 'critical',
         subject: i.incidentId,
         since: dirDeadline,
-        message: `${label} 中心主任尚未确认`,
+        params: about,
       });
     }
     const reportDue = i.raisedAt + t.incidentReportDueMin * MIN;
@@ -248,12 +246,9 @@ function incidentRules(state: State, now: number, t: Thresholds, out: Draft[]): 
         severity: 'critical',
         subject: i.incidentId,
         since: reportDue,
-        message: `${label} 书面报告已超过 ${t.incidentReportDueMin} 分钟未提交`,
+        params: { ...about, dueMin: t.incidentReportDueMin },
       });
     }
   }
 }
 
-function queueLabel(queue: string): string {
-  return queue === 'general' ? '普通队列' : queue === 'specialist' ? '专业席' : `队列 ${queue} `;
-}

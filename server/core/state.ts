@@ -1,8 +1,12 @@
 /**
- * The core's state: everything `reduce` has learnt from the event stream. Plain JSON-able data,
- * so a node can store `{cursor, state}` in Redis and restart from it. Nothing here depends on the
- * clock: only event times. The full caller number lives here (for the audited reveal) and is masked
- * by `derive` on the way out.
+ * The core's state: everything `reduce` has learnt from the event stream. Nothing here depends on
+ * the clock: only event times. The full caller number lives here (for the audited reveal) and is
+ * masked by `derive` on the way out.
+ *
+ * Everything keyed by an id that comes from outside (agent, call, seat, queue, incident, alert) is a
+ * `Map`: a plain object indexed by `"__proto__"` or `"constructor"` reads its prototype, and one such
+ * id in the stream would otherwise take every node down. `encodeState`/`decodeState` turn the state
+ * into JSON text for the snapshot and back.
  */
 import type { AgentState } from '../../shared/snapshot';
 import type { Category, IncidentSeverity } from '../../shared/events';
@@ -98,17 +102,29 @@ export interface SeatRec {
   vacatedBy: string | null;
 }
 
+export interface TicketRec {
+  ts: number;
+  category: Category;
+  ticketId: string;
+}
+
+export interface AlertAck {
+  by: string;
+  at: number;
+  note: string | null;
+}
+
 export interface State {
-  v: 1;
-  agents: Record<string, AgentRec>;
-  calls: Record<string, CallRec>;
-  missed: Record<string, MissedRec>;
-  tickets: { ts: number; category: Category; ticketId: string }[];
-  incidents: Record<string, IncidentRec>;
-  alertAcks: Record<string, { by: string; at: number; note: string | null }>;
-  seats: Record<string, SeatRec>;
-  /** per queue: since when calls wait there while no agent is available (null: not the case) */
-  noAgentSince: Record<string, number>;
+  v: typeof STATE_VERSION;
+  agents: Map<string, AgentRec>;
+  calls: Map<string, CallRec>;
+  missed: Map<string, MissedRec>;
+  tickets: TicketRec[];
+  incidents: Map<string, IncidentRec>;
+  alertAcks: Map<string, AlertAck>;
+  seats: Map<string, SeatRec>;
+  /** per queue: since when calls wait there while no agent is available (absent: not the case) */
+  noAgentSince: Map<string, number>;
   /** event ids applied recently, oldest first, for idempotency: [id, ts] */
   seen: [string, number][];
   /** the newest stream time seen (ms of the stream IDs, set by Redis on append): drives id pruning */
@@ -118,20 +134,45 @@ export interface State {
   counters: { rejected: number; duplicates: number; anomalies: number; applied: number };
 }
 
+/** Bumped whenever the shape changes: a snapshot of another version is not loaded (the node replays). */
+export const STATE_VERSION = 2;
+
 export function emptyState(): State {
   return {
-    v: 1,
-    agents: {},
-    calls: {},
-    missed: {},
+    v: STATE_VERSION,
+    agents: new Map(),
+    calls: new Map(),
+    missed: new Map(),
     tickets: [],
-    incidents: {},
-    alertAcks: {},
-    seats: {},
-    noAgentSince: {},
+    incidents: new Map(),
+    alertAcks: new Map(),
+    seats: new Map(),
+    noAgentSince: new Map(),
     seen: [],
     latestTs: 0,
     maxEventTs: 0,
     counters: { rejected: 0, duplicates: 0, anomalies: 0, applied: 0 },
   };
+}
+
+const MAP_FIELDS = ['agents', 'calls', 'missed', 'incidents', 'alertAcks', 'seats', 'noAgentSince'] as const;
+
+/** The state as JSON text (maps as arrays of [key, value] pairs), for the snapshot store. */
+export function encodeState(state: State): string {
+  return JSON.stringify(state, (_key, value: unknown) => (value instanceof Map ? [...value] : value));
+}
+
+/**
+ * The state from `encodeState`'s text, or null when it is of another version or not a state at all
+ * (the node then replays the log). Keys stay strings inside pairs, so no key can reach a prototype.
+ */
+export function decodeState(text: string): State | null {
+  const raw: unknown = JSON.parse(text);
+  if (raw === null || typeof raw !== 'object' || (raw as { v?: unknown }).v !== STATE_VERSION) return null;
+  const s = raw as Record<string, unknown>;
+  for (const f of MAP_FIELDS) {
+    if (!Array.isArray(s[f])) return null;
+    s[f] = new Map(s[f] as [string, unknown][]);
+  }
+  return s as unknown as State;
 }

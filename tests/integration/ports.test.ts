@@ -36,6 +36,10 @@ interface Backend {
   rawAppend(fields: Array<[string, string]>): Promise<string>;
   /** What the rejected stream holds, oldest first. */
   rejected(): Promise<Rejected[]>;
+  /** Removes every entry of the event stream (XTRIM MAXLEN 0), as retention trimming might. */
+  trimAll(): Promise<void>;
+  /** Loses all data, as a Redis restarted without persistence does. */
+  loseEverything(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,8 @@ function memoryBackend(): Promise<Backend> {
     otherAccounts: async () => accounts,
     rawAppend: async (fields) => eventLog.appendFields(fields),
     rejected: async () => eventLog.rejected(),
+    trimAll: async () => eventLog.trimAll(),
+    loseEverything: async () => eventLog.lose(),
     close: () => eventLog.close(),
   });
 }
@@ -82,6 +88,14 @@ async function redisBackend(): Promise<Backend> {
         expect(Object.keys(m).sort()).toEqual(['id', 'raw', 'reason']);
         return { id: m['id']!, raw: m['raw']!, reason: m['reason']! };
       });
+    },
+    trimAll: async () => {
+      await clients.main.sendCommand(['XTRIM', `${prefix}events`, 'MAXLEN', '0']);
+    },
+    // this test's keys are all the data it has: deleting them is what a restart without persistence does to it
+    loseEverything: async () => {
+      const keys = await clients.main.keys(`${prefix}*`);
+      if (keys.length) await clients.main.del(keys);
     },
     close: async () => {
       await eventLog.close();
@@ -241,6 +255,34 @@ describe.each([
       ]);
     });
 
+    it('reports an entry with the event field twice with both fields', async () => {
+      const twice = await b.rawAppend([
+        ['event', '{"v":1}'],
+        ['event', '{"v":2}'],
+      ]);
+      expect(await b.eventLog.read('0-0', 10, 0)).toEqual([{ id: twice, raw: '{"v":1}', fields: ['event', 'event'] }]);
+    });
+
+    it('has one generation for its life, and names the highest ID it issued, trimmed or not', async () => {
+      const empty = await b.eventLog.identity();
+      expect(empty.generation).toMatch(/^[0-9a-f-]{36}$/);
+      expect(empty.lastGeneratedId).toBe('0-0');
+      const ids = await b.eventLog.append([login(1), login(2)]);
+      expect(await b.eventLog.identity()).toEqual({ generation: empty.generation, lastGeneratedId: ids[1] });
+      await b.trimAll();
+      expect(await b.eventLog.lastId()).toBe('0-0');
+      expect(await b.eventLog.identity()).toEqual({ generation: empty.generation, lastGeneratedId: ids[1] });
+    });
+
+    it('begins a new generation when its data is lost', async () => {
+      await b.eventLog.append([login(1)]);
+      const before = await b.eventLog.identity();
+      await b.loseEverything();
+      const after = await b.eventLog.identity();
+      expect(after.generation).not.toBe(before.generation);
+      expect(after.lastGeneratedId).toBe('0-0');
+    });
+
     it('names the newest entry as lastId', async () => {
       expect(await b.eventLog.lastId()).toBe('0-0');
       const ids = await b.eventLog.append([login(1), login(2)]);
@@ -253,11 +295,11 @@ describe.each([
   describe('snapshot store', () => {
     it('loads null before the first save, then the newest snapshot', async () => {
       expect(await b.snapshots.load()).toBeNull();
-      await b.snapshots.save({ cursor: '1-0', state: '{"a":1}' });
-      expect(await b.snapshots.load()).toEqual({ cursor: '1-0', state: '{"a":1}' });
+      await b.snapshots.save({ cursor: '1-0', state: '{"a":1}', generation: 'g1' });
+      expect(await b.snapshots.load()).toEqual({ cursor: '1-0', state: '{"a":1}', generation: 'g1' });
       const big = JSON.stringify({ agents: Array.from({ length: 2_000 }, (_, i) => ({ id: `a${i}`, name: '坐席' })) });
-      await b.snapshots.save({ cursor: '2-5', state: big });
-      expect(await b.snapshots.load()).toEqual({ cursor: '2-5', state: big });
+      await b.snapshots.save({ cursor: '2-5', state: big, generation: 'g2' });
+      expect(await b.snapshots.load()).toEqual({ cursor: '2-5', state: big, generation: 'g2' });
     });
   });
 

@@ -4,6 +4,7 @@
  * whole snapshots compare, clock-driven figures included.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { STATE_VERSION } from '../../server/core/state';
 import { dayScenario, ev, fakeClock, redisClient, startTestApp, stopAll, waitUntil, type TestApp } from '../helpers/app';
 import type { Snapshot } from '../../shared/snapshot';
 
@@ -48,7 +49,7 @@ describe('restart', () => {
     const redis = await redisClient();
     const stored = await redis.hGetAll(`${first.prefix}snapshot`);
     expect(stored['cursor']).toBe(before.cursor);
-    expect(JSON.parse(stored['state']!)).toMatchObject({ v: 1 });
+    expect(JSON.parse(stored['state']!)).toMatchObject({ v: STATE_VERSION });
 
     const second = await startTestApp({ clock, prefix: first.prefix });
     expect(await second.snapshot()).toEqual(before);

@@ -68,7 +68,7 @@ describe('GET /api/v1/snapshot', () => {
       );
     }
     expect(s.alerts.length).toBeGreaterThan(0);
-    for (const a of s.alerts) expect(keys(a)).toEqual(['acknowledgedAt', 'acknowledgedBy', 'id', 'message', 'rule', 'severity', 'since', 'subject'].sort());
+    for (const a of s.alerts) expect(keys(a)).toEqual(['acknowledgedAt', 'acknowledgedBy', 'id', 'message', 'params', 'rule', 'severity', 'since', 'subject'].sort());
     expect(keys(s.ingest)).toEqual(['anomalies', 'duplicates', 'rejected'].sort());
   });
 

@@ -4,6 +4,7 @@ import { defaultConfig } from '../../shared/config';
 import type { HotlineEvent } from '../../shared/events';
 import { derive } from '../../server/core/derive';
 import { Reducer } from '../../server/core/reduce';
+import { decodeState, encodeState } from '../../server/core/state';
 import { ev } from '../helpers/events';
 
 const config = defaultConfig();
@@ -68,7 +69,7 @@ describe('agent states', () => {
     },
   ];
   it.each(cases)('$name', ({ events, state, since, reason }) => {
-    const a = run(events).state.agents.a!;
+    const a = run(events).state.agents.get('a')!;
     expect(a.state).toBe(state);
     expect(a.since).toBe(since);
     if (reason !== undefined) expect(a.reason).toBe(reason);
@@ -109,6 +110,34 @@ describe('calls', () => {
     expect(snap.callbacks).toEqual({ returnedToday: 1, returnedLateToday: 0, overdueNow: 0 });
   });
 
+  it('a late call.queued never puts an answered call back to waiting; it may correct when it was first queued', () => {
+    const r = run([
+      ev('agent.signin', T, { agentId: 'a' }),
+      ev('call.queued', T + 5000, { callId: 'c' }),
+      ev('call.answered', T + 8000, { callId: 'c', agentId: 'a' }),
+      ev('call.queued', T + 1000, { callId: 'c' }), // delivered late, happened first
+      ev('call.queued', T + 9000, { callId: 'c' }), // a duplicate from another source
+    ]);
+    const snap = derive(r.state, T + 3 * 3_600_000, config, '1-0');
+    expect(snap.queue.waiting).toBe(0);
+    expect(snap.alerts.filter((x) => x.rule === 'call_waiting')).toEqual([]);
+    expect(snap.agents[0]).toMatchObject({ state: 'talking', callId: 'c', since: T + 8000 });
+    expect(snap.today).toMatchObject({ offered: 1, answered: 1, asaSec: 7 });
+    expect(r.state.counters.anomalies).toBe(2);
+  });
+
+  it('a late call.queued leaves an ended or abandoned call as it was', () => {
+    const r = run([
+      ev('call.queued', T, { callId: 'c', caller: '13812345678' }),
+      ev('call.abandoned', T + 4000, { callId: 'c' }),
+      ev('call.queued', T + 6000, { callId: 'c' }),
+    ]);
+    const snap = derive(r.state, T + 60_000, config, '1-0');
+    expect(snap.queue.waiting).toBe(0);
+    expect(snap.missedCalls.map((m) => m.callId)).toEqual(['c']);
+    expect(snap.today).toMatchObject({ offered: 1, abandoned: 1, shortAbandoned: 1 });
+  });
+
   it('a missed call becomes overdue just after callbackDueMin', () => {
     const r = run([ev('call.queued', T, { callId: 'c', caller: '13812345678' }), ev('call.abandoned', T, { callId: 'c' })]);
     expect(derive(r.state, T + 1_800_000, config, '1-0').missedCalls[0]!.overdue).toBe(false);
@@ -121,7 +150,7 @@ describe('idempotency and odd input', () => {
   it('an event id applied before changes nothing and is counted', () => {
     const e = ev('call.queued', T, { callId: 'c' });
     const r = run([e, { ...e }, { ...e, ts: T + 5 }]);
-    expect(Object.keys(r.state.calls)).toEqual(['c']);
+    expect([...r.state.calls.keys()]).toEqual(['c']);
     expect(r.state.counters.duplicates).toBe(2);
   });
 
@@ -157,10 +186,17 @@ describe('idempotency and odd input', () => {
     expect(snap.today.avgTalkSec).toBe(0);
   });
 
-  it('the state survives a JSON round trip (the stored snapshot) and carries on identically', () => {
+  it('a stored state of another version, or not a state, is not loaded', () => {
+    const v1 = JSON.stringify({ v: 1, agents: {}, calls: {}, missed: {}, tickets: [], incidents: {}, alertAcks: {}, seats: {}, noAgentSince: {}, seen: [] });
+    expect(decodeState(v1)).toBeNull();
+    expect(decodeState('[]')).toBeNull();
+    expect(decodeState('{"v":2,"agents":{}}')).toBeNull();
+  });
+
+  it('the state survives the snapshot encoding round trip and carries on identically', () => {
     const events = [ev('call.queued', T, { callId: 'c', caller: '13812345678' }), ev('call.answered', T + 3000, { callId: 'c', agentId: 'a' })];
     const a = run(events);
-    const b = new Reducer(JSON.parse(JSON.stringify(a.state)));
+    const b = new Reducer(decodeState(encodeState(a.state))!);
     const more = [ev('call.ended', T + 9000, { callId: 'c' }), events[0]!];
     for (const e of more) {
       a.apply(e);

@@ -337,3 +337,26 @@ describe('configuration', () => {
     expect(() => buildConfig({}, 'Mars/Olympus')).toThrow(/TZ/);
   });
 });
+
+describe('alerts carry data, not sentences', () => {
+  it('each alert has its figures in params, and message is the Chinese text made from them', () => {
+    const events = [
+      ev('agent.login', T - 10 * M, { agentId: '1001', name: '张三' }),
+      ev('agent.signin', T - 10 * M, { agentId: '1001', seat: 'A01' }),
+      ev('agent.busy', T - 9 * M, { agentId: '1001', reason: 'break' }),
+      ev('call.queued', T, { callId: 'c', queue: 'specialist' }),
+      ev('incident.raised', T, { incidentId: 'i1', title: '燃气泄漏', severity: 'major' }),
+    ];
+    const alerts = alertsAt(events, T + 61 * S);
+    const byRule = new Map(alerts.map((a) => [a.rule, a]));
+    expect(byRule.get('call_waiting')).toMatchObject({ params: { queue: 'specialist', waitSec: 60 }, message: '专业席来电等待已超过 60 秒' });
+    expect(byRule.get('no_agent_available')).toMatchObject({ params: { queue: 'specialist' } });
+    expect(alertsAt(events, T + 6 * M).find((a) => a.rule === 'busy_too_long')).toMatchObject({
+      params: { agentId: '1001', name: '张三', minutes: 15 },
+      message: '1001号 张三 示忙超过 15 分钟',
+    });
+    expect(alertsAt(events, T + 3 * M).find((a) => a.rule === 'incident_unacknowledged')).toMatchObject({
+      params: { incidentId: 'i1', title: '燃气泄漏', severity: 'major', ackSec: 120 },
+    });
+  });
+});

@@ -68,7 +68,7 @@ export function actionsRouter(d: ActionDeps): Router {
 
   function incident(req: Request, res: Response) {
     const id = String(req.params.id);
-    const i = d.replica.state.incidents[id];
+    const i = d.replica.state.incidents.get(id);
     if (!i) {
       sendError(res, 404, 'unknown_incident', 'no such incident');
       return null;

@@ -4,8 +4,8 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
-import { parseEvent, type EventIssue, type HotlineEvent } from '../../../shared/events';
-import type { EventLog } from '../../ports';
+import { eventTimeProblem, parseEvent, type EventIssue, type EventTimeLimits, type HotlineEvent } from '../../../shared/events';
+import type { Clock, EventLog } from '../../ports';
 import { bearer } from './guard';
 import { sendError } from './errors';
 import { jsonBody } from './json-body';
@@ -19,7 +19,15 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function ingestRouter(log: EventLog, ingestToken: string | null): Router {
+export interface IngestDeps {
+  log: EventLog;
+  ingestToken: string | null;
+  clock: Clock;
+  /** an event whose `ts` is too far ahead of the clock, or older than the retention, is refused */
+  eventTime: EventTimeLimits;
+}
+
+export function ingestRouter({ log, ingestToken, clock, eventTime }: IngestDeps): Router {
   const r = Router();
   r.post(
     '/api/v1/events',
@@ -44,9 +52,14 @@ export function ingestRouter(log: EventLog, ingestToken: string | null): Router 
         });
       }
       const details: EventIssue[] = [];
+      const now = clock.now();
       items.forEach((item, index) => {
         const p = parseEvent(item, index);
         if (!p.ok) details.push(...p.issues);
+        else {
+          const late = eventTimeProblem(p.event.ts, now, eventTime);
+          if (late) details.push({ index, path: 'ts', message: late });
+        }
       });
       if (details.length) return sendError(res, 400, 'invalid_event', `${details.length} problem(s) in the body; nothing was appended`, { details: details.slice(0, 100) });
       // the original objects go to the log, unknown extra fields included: the stream is the record

@@ -3,7 +3,8 @@
  * The account rules live in server/accounts-service.ts (shared with the admin CLI); this router
  * only reads bodies, checks roles and maps the service's error codes to the API's statuses.
  */
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { jsonBody } from './json-body';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { AccountError, accountsService, deviceNameSchema, passwordSchema, roleSchema, usernameSchema, type AccountErrorCode } from '../../accounts-service';
@@ -59,7 +60,7 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown, code = 'invali
 
 export function peopleRouter(d: PeopleDeps): Router {
   const r = Router();
-  const json = express.json({ limit: '16kb' });
+  const json = jsonBody({ limit: '16kb' });
   const service = accountsService({ accounts: d.accounts, audit: d.audit, clock: d.clock, disconnect: d.disconnect });
   const limit = d.loginLimit ?? 10;
   const tooMany = (_req: Request, res: Response) => sendError(res, 429, 'too_many_attempts', 'too many sign-in attempts; wait a few minutes');

@@ -13,7 +13,7 @@ export function privacyRouter(d: { replica: Replica; tokens: TokenService; audit
   const r = Router();
   r.post('/api/v1/missed-calls/:callId/reveal', requireRole(d.tokens, 'lead', 'director'), async (req, res) => {
     const callId = String(req.params.callId);
-    const m = d.replica.state.missed[callId];
+    const m = d.replica.state.missed.get(callId);
     if (!m) return sendError(res, 404, 'unknown_missed_call', 'no such missed call');
     const p = req.principal!;
     // the audit record is written before the number is given: no record, no number

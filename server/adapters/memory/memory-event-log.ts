@@ -4,7 +4,8 @@
  * append, its timeout or close.
  */
 import type { HotlineEvent } from '../../../shared/events';
-import { systemClock, type Clock, type EventLog, type LogEntry } from '../../ports';
+import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock, type EventLog, type LogEntry, type LogIdentity } from '../../ports';
 import { parseStreamId, type StreamId } from '../../core/stream-id';
 
 
@@ -32,6 +33,7 @@ export class MemoryEventLog implements EventLog {
   readonly #waiters = new Set<() => void>();
   #last: StreamId = { ms: 0, seq: 0 };
   #closed = false;
+  #generation = randomUUID();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -80,6 +82,22 @@ export class MemoryEventLog implements EventLog {
 
   async lastId(): Promise<string> {
     return this.#entries.at(-1)?.id ?? '0-0';
+  }
+
+  async identity(): Promise<LogIdentity> {
+    return { generation: this.#generation, lastGeneratedId: this.#last.ms === 0 && this.#last.seq === 0 ? '0-0' : `${this.#last.ms}-${this.#last.seq}` };
+  }
+
+  /** Removes every entry but remembers the IDs issued, as XTRIM does (for tests of trimming). */
+  trimAll(): void {
+    this.#entries.length = 0;
+  }
+
+  /** Empties the log and begins a new generation, as a Redis restarted without persistence would. */
+  lose(): void {
+    this.#entries.length = 0;
+    this.#last = { ms: 0, seq: 0 };
+    this.#generation = randomUUID();
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,6 @@ export class MemorySnapshotStore implements SnapshotStore {
   }
 
   async save(snapshot: StoredSnapshot): Promise<void> {
-    this.#snapshot = { cursor: snapshot.cursor, state: snapshot.state };
+    this.#snapshot = { cursor: snapshot.cursor, state: snapshot.state, generation: snapshot.generation };
   }
 }

@@ -3,7 +3,8 @@
  * Appends go through the shared connection; XREAD BLOCK uses the dedicated reader connection.
  */
 import type { HotlineEvent } from '../../../shared/events';
-import type { EventLog, LogEntry } from '../../ports';
+import { randomUUID } from 'node:crypto';
+import type { EventLog, LogEntry, LogIdentity } from '../../ports';
 import type { RedisClient } from './connect';
 
 // Raw RESP2 replies keep every field name, duplicates included, which the validator needs to reject
@@ -64,6 +65,7 @@ function toLogEntry(entry: RawStreamEntry): LogEntry {
 export class RedisEventLog implements EventLog {
   readonly key: string;
   readonly rejectedKey: string;
+  readonly generationKey: string;
   #closed = false;
 
   constructor(
@@ -73,6 +75,7 @@ export class RedisEventLog implements EventLog {
   ) {
     this.key = `${prefix}events`;
     this.rejectedKey = `${prefix}events:rejected`;
+    this.generationKey = `${prefix}events:generation`;
   }
 
   async append(events: readonly HotlineEvent[]): Promise<string[]> {
@@ -118,6 +121,24 @@ export class RedisEventLog implements EventLog {
     // names an ID no reader can ever reach, and readiness would wait for it forever.
     const newest = parseEntries(await this.main.sendCommand(['XREVRANGE', this.key, '+', '-', 'COUNT', '1']));
     return newest[0]?.id ?? '0-0';
+  }
+
+  async identity(): Promise<LogIdentity> {
+    // SET NX: the first caller names the generation; it lives as long as the Redis data does
+    await this.main.sendCommand(['SET', this.generationKey, randomUUID(), 'NX']);
+    const generation = await this.main.sendCommand(['GET', this.generationKey]);
+    if (typeof generation !== 'string') throw new Error('redis: the log generation could not be read');
+    let lastGeneratedId = '0-0';
+    try {
+      const info = await this.main.sendCommand(['XINFO', 'STREAM', this.key]);
+      if (!Array.isArray(info)) fail('xinfo');
+      const at = info.indexOf('last-generated-id');
+      if (at < 0 || typeof info[at + 1] !== 'string') fail('xinfo last-generated-id');
+      lastGeneratedId = info[at + 1] as string;
+    } catch (err) {
+      if (!/no such key/i.test(String(err))) throw err;
+    }
+    return { generation, lastGeneratedId };
   }
 
   async close(): Promise<void> {

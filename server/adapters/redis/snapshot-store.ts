@@ -1,4 +1,4 @@
-/** The newest snapshot of the core state, in the hash `<prefix>snapshot` (fields `cursor`, `state`). */
+/** The newest snapshot of the core state, in the hash `<prefix>snapshot` (fields `cursor`, `state`, `generation`). */
 import type { SnapshotStore, StoredSnapshot } from '../../ports';
 import type { RedisClient } from './connect';
 
@@ -14,14 +14,14 @@ export class RedisSnapshotStore implements SnapshotStore {
   }
 
   async load(): Promise<StoredSnapshot | null> {
-    const [cursor, state] = await this.main.hmGet(this.key, ['cursor', 'state']);
+    const [cursor, state, generation] = await this.main.hmGet(this.key, ['cursor', 'state', 'generation']);
     // Half a snapshot is no snapshot: start-up then replays the whole stream, which is always correct.
-    if (typeof cursor !== 'string' || typeof state !== 'string') return null;
-    return { cursor, state };
+    if (typeof cursor !== 'string' || typeof state !== 'string' || typeof generation !== 'string') return null;
+    return { cursor, state, generation };
   }
 
   async save(snapshot: StoredSnapshot): Promise<void> {
-    // One HSET writes both fields atomically, so a reader never pairs a cursor with another state.
-    await this.main.hSet(this.key, { cursor: snapshot.cursor, state: snapshot.state });
+    // One HSET writes the fields atomically, so a reader never pairs a cursor with another state.
+    await this.main.hSet(this.key, { cursor: snapshot.cursor, state: snapshot.state, generation: snapshot.generation });
   }
 }
