@@ -16,7 +16,7 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** What a ticket is: complaint 投诉, consultation 咨询, suggestion 建议, praise 表扬, out of scope 非受理范围, harassment 骚扰. */
+/** What kind of request a ticket records. */
 export const TICKET_KINDS = ['complaint', 'consultation', 'suggestion', 'praise', 'out_of_scope', 'harassment'] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
 

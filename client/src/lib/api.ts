@@ -5,20 +5,23 @@
  */
 import { lang, t, type MessageKey } from './i18n';
 
-/** API error codes (docs/api.md) with a Chinese explanation shown before the server's own message. */
-const CODE_TEXT: Record<string, MessageKey> = {
-  already_acknowledged: 'err_already_acknowledged',
-  already_escalated: 'err_already_escalated',
-  incident_resolved: 'err_incident_resolved',
-  unknown_alert: 'err_unknown_alert',
-  unknown_incident: 'err_unknown_incident',
-  unknown_missed_call: 'err_unknown_missed_call',
-  invalid_report: 'err_invalid_report',
-  username_taken: 'err_username_taken',
-  last_admin: 'err_last_admin',
-  unknown_user: 'err_unknown_user',
-  unknown_device: 'err_unknown_device',
-};
+/**
+ * API error codes (docs/api.md) with a Chinese explanation shown before the server's own message.
+ * A Map: the code comes from the server's answer, and must not find `constructor` & co.
+ */
+const CODE_TEXT: ReadonlyMap<string, MessageKey> = new Map<string, MessageKey>([
+  ['already_acknowledged', 'err_already_acknowledged'],
+  ['already_escalated', 'err_already_escalated'],
+  ['incident_resolved', 'err_incident_resolved'],
+  ['unknown_alert', 'err_unknown_alert'],
+  ['unknown_incident', 'err_unknown_incident'],
+  ['unknown_missed_call', 'err_unknown_missed_call'],
+  ['invalid_report', 'err_invalid_report'],
+  ['username_taken', 'err_username_taken'],
+  ['last_admin', 'err_last_admin'],
+  ['unknown_user', 'err_unknown_user'],
+  ['unknown_device', 'err_unknown_device'],
+]);
 import { clearSession, personToken } from './token';
 
 export class ApiError extends Error {
@@ -72,15 +75,17 @@ export async function api<T = unknown>(path: string, opts: ApiOptions = {}): Pro
     data = null;
   }
   if (res.ok) return data as T;
-  const err = (data ?? {}) as { error?: string; message?: string };
+  const err = (data !== null && typeof data === 'object' ? data : {}) as { error?: unknown; message?: unknown };
+  const errCode = typeof err.error === 'string' ? err.error : null;
+  const errText = typeof err.message === 'string' && err.message ? err.message : null;
   if (res.status === 401 && !opts.allow401) {
     goToLogin();
-    throw new ApiError(401, err.error ?? 'unauthorized', t('sessionExpired'));
+    throw new ApiError(401, errCode ?? 'unauthorized', t('sessionExpired'));
   }
-  if (res.status === 403) throw new ApiError(403, err.error ?? 'forbidden', err.message ? `${t('forbidden')}: ${err.message}` : t('forbidden'));
-  const code = err.error ?? `http_${res.status}`;
-  const serverText = err.message ?? `${t('failed')} (HTTP ${res.status})`;
-  const known = CODE_TEXT[code];
+  if (res.status === 403) throw new ApiError(403, errCode ?? 'forbidden', errText ? `${t('forbidden')}: ${errText}` : t('forbidden'));
+  const code = errCode ?? `http_${res.status}`;
+  const serverText = errText ?? `${t('failed')} (HTTP ${res.status})`;
+  const known = CODE_TEXT.get(code);
   throw new ApiError(res.status, code, known && lang !== 'en' ? `${t(known)}（${serverText}）` : serverText);
 }
 

@@ -3,8 +3,8 @@
  * so a wall's language is part of its device settings). Every visible word goes through here.
  */
 import type { Thresholds } from '../../../shared/config';
-import type { Category, IncidentSeverity } from '../../../shared/events';
 import type { AgentState, AlertRule, AlertView } from '../../../shared/snapshot';
+import { CATEGORIES, type Category, type IncidentSeverity } from '../../../shared/vocabulary';
 import type { Level } from './targets';
 
 export type Lang = 'zh-CN' | 'en';
@@ -173,6 +173,8 @@ const zh = {
   refresh: '刷新',
   submit: '提交',
   failed: '操作失败',
+  /** "{what}: {reason}" (an action and why it failed), with the language's own colon */
+  withReason: '{what}：{reason}',
   summary: '概况',
   dismiss: '关闭提示',
   loading: '加载中…',
@@ -352,7 +354,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
-  centerName: 'Heze 12319 Urban Management Hotline',
+  centerName: 'Heze 12319 City Hotline',
   live: 'Live',
   connecting: 'Connecting…',
   offline: 'Offline',
@@ -502,6 +504,7 @@ const en: Record<MessageKey, string> = {
   refresh: 'Refresh',
   submit: 'Submit',
   failed: 'Failed',
+  withReason: '{what}: {reason}',
   summary: 'Summary',
   dismiss: 'Dismiss',
   loading: 'Loading…',
@@ -703,38 +706,49 @@ if (typeof document !== 'undefined') document.documentElement.lang = lang;
 
 /** The message for `key`, with `{name}` placeholders filled in. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dictionaries[lang][key] ?? zh[key];
+  const text = (Object.hasOwn(dictionaries[lang], key) ? dictionaries[lang][key] : undefined) ?? zh[key];
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : m));
 }
 
 /**
- * Ticket categories in display order. (shared/events.ts has the list too, but importing it would
- * pull zod into the browser bundle; the Record type keeps this one complete.)
+ * The message for a key built from a value that came from outside (a state, a category, a queue
+ * name, a rule, a role…), or null when there is none. Only the dictionary's own keys count, so a
+ * value such as `__proto__` or `constructor` is just a value without a word.
  */
-const CATEGORY_SET: Record<Category, true> = {
-  city_order: true,
-  sanitation: true,
-  landscaping: true,
-  municipal: true,
-  illegal_construction: true,
-  gas_heating: true,
-  other: true,
-};
-export const CATEGORY_ORDER = Object.keys(CATEGORY_SET) as Category[];
+function maybe(key: string): string | null {
+  return Object.hasOwn(zh, key) ? t(key as MessageKey) : null;
+}
 
-export const stateWord = (s: AgentState): string => t(`state_${s}`);
-export const stateShort = (s: AgentState): string => t(`stateShort_${s}`);
+/** Ticket categories in display order (shared/vocabulary.ts). */
+export const CATEGORY_ORDER: readonly Category[] = CATEGORIES;
+
+export const stateWord = (s: AgentState): string => maybe(`state_${s}`) ?? s;
+export const stateShort = (s: AgentState): string => maybe(`stateShort_${s}`) ?? s;
 /** The state in as few characters as still read (one-line seat tiles): the short word, or shorter. */
-export const stateTiny = (s: AgentState): string => (`stateTiny_${s}` in zh ? t(`stateTiny_${s}` as MessageKey) : stateShort(s));
-export const categoryName = (c: Category | string): string =>
-  `cat_${c}` in zh ? t(`cat_${c}` as MessageKey) : c;
-export const ruleName = (r: AlertRule | string): string => (`rule_${r}` in zh ? t(`rule_${r}` as MessageKey) : r);
-export const queueName = (q: string): string => (`queue_${q}` in zh ? t(`queue_${q}` as MessageKey) : q);
-export const weekdayName = (d: number): string => t(`weekday${d}` as MessageKey);
-export const categoryShort = (c: Category | string): string =>
-  `catShort_${c}` in zh ? t(`catShort_${c}` as MessageKey) : c;
-export const roleName = (r: string): string => (`role_${r}` in zh ? t(`role_${r}` as MessageKey) : r);
+export const stateTiny = (s: AgentState): string => maybe(`stateTiny_${s}`) ?? stateShort(s);
+export const categoryName = (c: Category | string): string => maybe(`cat_${c}`) ?? c;
+export const ruleName = (r: AlertRule | string): string => maybe(`rule_${r}`) ?? r;
+export const queueName = (q: string): string => maybe(`queue_${q}`) ?? q;
+export const weekdayName = (d: number): string => maybe(`weekday${d}`) ?? '';
+export const categoryShort = (c: Category | string): string => maybe(`catShort_${c}`) ?? c;
+export const roleName = (r: string): string => maybe(`role_${r}`) ?? r;
+/**
+ * The center's name as configured (snapshot.center.name). The default configuration names the
+ * center in Chinese: an English screen shows its English name instead; a name the center set itself
+ * is shown as it is.
+ */
+export const centerTitle = (configured: string | null | undefined): string =>
+  !configured || (lang === 'en' && configured === zh.centerName) ? t('centerName') : configured;
+
+/** The default configuration's shift names (shared/config.ts) in English; other names as configured. */
+const SHIFT_NAMES_EN: ReadonlyMap<string, string> = new Map([
+  ['夜班', 'Night shift'],
+  ['早班', 'Day shift'],
+  ['中班', 'Evening shift'],
+]);
+export const shiftName = (configured: string): string => (lang === 'en' ? (SHIFT_NAMES_EN.get(configured) ?? configured) : configured);
+
 /** An alert's severity in words. */
 export const severityWord = (s: AlertView['severity']): string => (s === 'critical' ? t('severityCritical') : t('severityWarning'));
 /** An incident's severity in words (重大 / 紧急). */
@@ -746,10 +760,7 @@ export const levelWord = (l: Level): string =>
 export const waitWord = (l: Level, th: Pick<Thresholds, 'waitWarnSec' | 'waitCriticalSec'>): string =>
   l === 'ok' ? t('waitOk') : l === 'warn' ? t('waitWarn', { n: th.waitWarnSec }) : t('waitBad', { n: th.waitCriticalSec });
 /** An audit action (`incident.acknowledged`) in words. */
-export const actionName = (a: string): string => {
-  const key = `act_${a.replace(/\./g, '_')}`;
-  return key in zh ? t(key as MessageKey) : a;
-};
+export const actionName = (a: string): string => maybe(`act_${a.replace(/\./g, '_')}`) ?? a;
 
 /** Switches language for this device and reloads. */
 export function switchLang(to: Lang): void {

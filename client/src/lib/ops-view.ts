@@ -1,5 +1,5 @@
 /** Pure helpers for the lead's and director's working lists. No runes, no DOM. */
-import type { AgentState, AgentView, AlertView, IncidentView, Snapshot } from '../../../shared/snapshot';
+import { AGENT_STATES, type AgentState, type AgentView, type AlertView, type IncidentView, type Snapshot } from '../../../shared/snapshot';
 import { queueName } from './i18n';
 
 const collator = new Intl.Collator('zh-CN', { numeric: true });
@@ -11,6 +11,20 @@ export type AgentFilter = 'online' | AgentState;
 export function agentList(agents: readonly AgentView[], filter: AgentFilter, sort: AgentSort): AgentView[] {
   const shown = agents.filter((a) => (filter === 'online' ? a.state !== 'offline' : a.state === filter));
   return shown.sort((a, b) => (sort === 'time' ? a.since - b.since || collator.compare(a.id, b.id) : collator.compare(a.id, b.id)));
+}
+
+/**
+ * How many agents are in each state, and online (not offline), for the filter chips. Counted from
+ * the list itself; a state this build does not know counts as online only (never as a key of its own).
+ */
+export function agentStateCounts(agents: readonly AgentView[]): { online: number; byState: Record<AgentState, number> } {
+  const byState = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
+  let online = 0;
+  for (const a of agents) {
+    if (Object.hasOwn(byState, a.state)) byState[a.state]++;
+    if (a.state !== 'offline') online++;
+  }
+  return { online, byState };
 }
 
 /** Seconds until `due` (positive) or past it (negative). */

@@ -3,12 +3,15 @@
  * - `hotline.deviceToken`: a wall display's device token, taken once from `/wall?token=…`.
  * - `hotline.token`, `hotline.role`, `hotline.expiresAt`: a person's session, set by /login.
  */
+import type { Role } from '../../../shared/vocabulary';
+
 export const DEVICE_TOKEN_KEY = 'hotline.deviceToken';
 export const TOKEN_KEY = 'hotline.token';
 export const ROLE_KEY = 'hotline.role';
 export const EXPIRES_KEY = 'hotline.expiresAt';
 
-export type Role = 'wall' | 'lead' | 'director' | 'admin';
+/** Who a session or device is (shared/vocabulary.ts). */
+export type { Role };
 
 export interface Session {
   token: string;

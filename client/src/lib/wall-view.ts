@@ -1,7 +1,9 @@
 /** Pure helpers that turn a snapshot into what the wall shows. No runes, no DOM. */
+import { alertText, type TextLang } from '../../../shared/alert-text';
 import type { Thresholds } from '../../../shared/config';
 import type { AgentView, AlertView, IncidentView, IntervalBucket, Snapshot } from '../../../shared/snapshot';
-import { hhmm } from './format';
+import { hhmm, redactPhones } from './format';
+import { DEFAULT_THRESHOLDS } from './targets';
 
 const collator = new Intl.Collator('zh-CN', { numeric: true });
 
@@ -37,6 +39,22 @@ export function agentAlertSeverity(alerts: readonly AlertView[]): Map<string, 'w
   return out;
 }
 
+/**
+ * An alert as a sentence in the page's language, from its rule and figures (shared/alert-text.ts).
+ * The snapshot's `message` is the Chinese text for scripts: a Chinese screen falls back to it only
+ * when the alert carries no figures (a server from before `params`); an English one then says
+ * nothing beyond the rule's name, which the screen shows anyway.
+ */
+export function alertMessage(a: Pick<AlertView, 'rule' | 'params' | 'message'>, lang: TextLang): string {
+  if (a.params !== null && typeof a.params === 'object') return alertText(a, lang);
+  return lang === 'zh-CN' && typeof a.message === 'string' ? a.message : '';
+}
+
+/** An alert's sentence for the public wall: as `alertMessage`, with anything phone-like blanked out. */
+export function wallAlertMessage(a: Pick<AlertView, 'rule' | 'params' | 'message'>, lang: TextLang): string {
+  return redactPhones(alertMessage(a, lang));
+}
+
 /** An alert's severity as a level: its icon, and its colour on a tag. */
 export function severityLevel(severity: AlertView['severity']): 'bad' | 'warn' {
   return severity === 'critical' ? 'bad' : 'warn';
@@ -69,12 +87,13 @@ export interface LadderLimits {
   reportDueMin: number;
 }
 
-export const DEFAULT_LADDER_LIMITS: LadderLimits = { leadAckSec: 120, directorAckSec: 600, reportDueMin: 60 };
-
 /** The ladder's deadlines from the thresholds in force. */
 export function ladderLimits(th: Pick<Thresholds, 'incidentLeadAckSec' | 'incidentDirectorAckSec' | 'incidentReportDueMin'>): LadderLimits {
   return { leadAckSec: th.incidentLeadAckSec, directorAckSec: th.incidentDirectorAckSec, reportDueMin: th.incidentReportDueMin };
 }
+
+/** The ladder's deadlines before the first snapshot: the regulation's defaults. */
+export const DEFAULT_LADDER_LIMITS: LadderLimits = ladderLimits(DEFAULT_THRESHOLDS);
 
 /**
  * The escalation ladder (RULES.md): operator raised → lead acknowledges within 2 min → director
