@@ -1,7 +1,11 @@
 /**
  * Turns the replica's state into what screens receive: derives the snapshot on every change
- * (coalesced) and on a 1-second tick, diffs it against the last one published, and hands the
- * operations to subscribers. A tick that only moved clock figures publishes nothing.
+ * (adaptively coalesced, see `schedule`) and on a 1-second tick, diffs it against the last one
+ * published, and hands the operations to subscribers. A tick that only moved clock figures
+ * publishes nothing.
+ *
+ * Every published patch carries a node-wide `seq` (one more than the previous patch of this node),
+ * so the realtime adapter can send the very same message to every screen.
  */
 import type { CenterConfig } from '../shared/config';
 import type { PatchOp } from '../shared/patch';
@@ -13,15 +17,22 @@ import type { Clock } from './ports';
 import type { Replica } from './replica';
 
 export interface Published {
+  /** node-wide: increases by one per patch published on this node (1, 2, 3, … from the start) */
+  seq: number;
   cursor: string;
   serverTime: number;
   ops: PatchOp[];
 }
 
+type Pending = { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout };
+
 export class LiveView {
   private base: Snapshot;
+  private seq = 0;
   private subscribers = new Set<(p: Published) => void>();
-  private pending: NodeJS.Timeout | null = null;
+  private pending: Pending | null = null;
+  /** performance.now() of the last patch published (a monotonic clock: the domain clock may stand still or jump) */
+  private lastPublishAt = -Infinity;
   private tick: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -30,7 +41,7 @@ export class LiveView {
     private readonly config: CenterConfig,
     private readonly clock: Clock,
     private readonly logger: Pick<Logger, 'error'>,
-    /** how long a burst of events is gathered into one patch (ms) */
+    /** under load, how long changes are gathered into one patch (ms); an idle view publishes at once */
     private readonly coalesceMs = 20,
   ) {
     this.base = this.current();
@@ -41,7 +52,10 @@ export class LiveView {
     return derive(this.replica.state, this.clock.now(), this.config, this.replica.cursor);
   }
 
-  /** The last published snapshot: what a new connection starts from, consistent with the next patch. */
+  /**
+   * The last published snapshot: what a new connection starts from. It already contains every patch
+   * published so far and none published after it (see `publish`), so the next patch applies to it.
+   */
   latest(): Snapshot {
     return this.base;
   }
@@ -56,7 +70,7 @@ export class LiveView {
   stop(): void {
     this.unsubscribe?.();
     if (this.tick) clearInterval(this.tick);
-    if (this.pending) clearTimeout(this.pending);
+    this.clearPending();
   }
 
   subscribe(fn: (p: Published) => void): () => void {
@@ -64,12 +78,28 @@ export class LiveView {
     return () => this.subscribers.delete(fn);
   }
 
+  private clearPending(): void {
+    if (this.pending?.kind === 'immediate') clearImmediate(this.pending.handle);
+    else if (this.pending?.kind === 'timeout') clearTimeout(this.pending.handle);
+    this.pending = null;
+  }
+
+  /**
+   * Adaptive coalescing. Idle (nothing published for `coalesceMs`): publish on the next
+   * setImmediate, i.e. once the current batch of events has been applied, with no added delay.
+   * Busy (a patch went out less than `coalesceMs` ago): gather further changes until
+   * `coalesceMs` after that patch, so a stream of events costs at most one derive and one patch
+   * per `coalesceMs`, however many events it has.
+   */
   private schedule(): void {
     if (this.pending) return;
-    this.pending = setTimeout(() => {
+    const since = performance.now() - this.lastPublishAt;
+    const run = () => {
       this.pending = null;
       this.publishSafely();
-    }, this.coalesceMs);
+    };
+    if (since >= this.coalesceMs) this.pending = { kind: 'immediate', handle: setImmediate(run) };
+    else this.pending = { kind: 'timeout', handle: setTimeout(run, this.coalesceMs - since) };
   }
 
   /**
@@ -84,7 +114,14 @@ export class LiveView {
     }
   }
 
-  /** Derives, diffs and, when something a person would notice changed, publishes. */
+  /**
+   * Derives, diffs and, when something a person would notice changed, publishes.
+   *
+   * Invariant the realtime adapter relies on: `base` is replaced and every subscriber is called in
+   * one synchronous step, with no await in between. A socket that gets `latest()` therefore either
+   * got it before this step (and receives this patch, which applies to it) or after it (and its
+   * snapshot already contains this patch); it can never miss a patch nor get one twice.
+   */
   publish(): void {
     const next = this.current();
     const ops = diff(this.base, next);
@@ -92,7 +129,9 @@ export class LiveView {
     if (ops.length === 0 && !cursorMoved) return;
     if (!cursorMoved && onlyClock(ops)) return;
     this.base = next;
-    const p: Published = { cursor: next.cursor, serverTime: next.serverTime, ops };
+    this.seq += 1;
+    this.lastPublishAt = performance.now();
+    const p: Published = { seq: this.seq, cursor: next.cursor, serverTime: next.serverTime, ops };
     for (const fn of this.subscribers) fn(p);
   }
 }

@@ -19,7 +19,10 @@ export type PatchOp =
 export interface Patch {
   /** stream ID of the last event applied */
   cursor: string;
-  /** increases by one per patch on one connection */
+  /**
+   * node-wide: increases by one per patch published by the server node (the same for every screen).
+   * The first patch after a snapshot may have any value; each later one must be the previous + 1.
+   */
   seq: number;
   serverTime: number;
   ops: PatchOp[];

@@ -272,8 +272,8 @@ export interface WallClient {
   snapshots(): Snapshot[];
   patches(): Patch[];
   /**
-   * The latest snapshot with every later patch applied in order (checking `seq` runs 1, 2, 3, …):
-   * what a screen shows.
+   * The latest snapshot with every later patch applied in order (checking that `seq` goes up by one
+   * from the first patch after it, which may start anywhere): what a screen shows.
    */
   state(): Snapshot;
   /** waits until a patch (or snapshot) with this cursor or later has arrived */
@@ -308,10 +308,11 @@ export function connectClient(url: string, token: string): Promise<WallClient> {
       while (i >= 0 && received[i]!.kind !== 'snapshot') i--;
       if (i < 0) throw new Error('no snapshot received');
       const s = structuredClone((received[i] as { snapshot: Snapshot }).snapshot);
-      let seq = 0;
+      // `seq` is node-wide: the first patch after a snapshot may have any, then each is one more
+      let seq: number | null = null;
       for (const r of received.slice(i + 1)) {
         const p = (r as { patch: Patch }).patch;
-        if (p.seq !== seq + 1) throw new Error(`seq gap: ${seq} then ${p.seq}`);
+        if (seq !== null && p.seq !== seq + 1) throw new Error(`seq gap: ${seq} then ${p.seq}`);
         seq = p.seq;
         applyPatch(s, p);
       }

@@ -1,13 +1,40 @@
 /**
- * Socket.IO as API.md promises it: token in the handshake, a snapshot on connect, then patches whose
- * `seq` runs 1, 2, 3, … and which, applied in order to the first snapshot, give exactly what
- * GET /api/v1/snapshot returns at the same cursor. The clock is fixed so that clock-driven figures
- * match too.
+ * Socket.IO as docs/api.md promises it: token in the handshake, a snapshot on connect, then patches
+ * whose node-wide `seq` goes up by one from wherever the first one after the snapshot starts, and
+ * which, applied in order to the snapshot, give exactly what GET /api/v1/snapshot returns at the
+ * same cursor. Patches are one broadcast per role room: every screen gets the same bytes, encoded
+ * once per room. The clock is fixed so that clock-driven figures match too.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectError, dayScenario, ev, fakeClock, startTestApp, stopAll, waitUntil, withoutTime, type TestApp } from '../helpers/app';
+import { createRequire } from 'node:module';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connectError, dayScenario, ev, fakeClock, startTestApp, stopAll, waitUntil, withoutTime, type TestApp, type WallClient } from '../helpers/app';
+import { applyPatch, type Patch } from '../../shared/patch';
 import type { Snapshot } from '../../shared/snapshot';
 import type { HotlineEvent } from '../../shared/events';
+
+// The CommonJS builds that the server's socket.io itself loads (the ESM builds are other classes).
+const requireCjs = createRequire(import.meta.url);
+const { Encoder } = requireCjs('socket.io-parser') as typeof import('socket.io-parser');
+const { Adapter } = requireCjs('socket.io-adapter') as typeof import('socket.io-adapter');
+
+/** seq of consecutive patches: each one more than the previous, starting at the first's. */
+const consecutive = (patches: Patch[]) => patches.map((_, i) => patches[0]!.seq + i);
+
+/** Records the raw socket.io frames of `patch` messages this client's engine receives from now on. */
+function rawPatchFrames(c: WallClient): string[] {
+  const frames: string[] = [];
+  c.socket.io.engine.on('packet', (pkt: { type: string; data?: unknown }) => {
+    if (pkt.type === 'message' && typeof pkt.data === 'string' && pkt.data.startsWith('2["patch",')) frames.push(pkt.data);
+  });
+  return frames;
+}
+
+/** `reference`'s snapshot with its patches applied up to (not including) `seq`. */
+function stateBefore(reference: WallClient, seq: number): Snapshot {
+  const s = structuredClone(reference.snapshots()[0]!);
+  for (const p of reference.patches()) if (p.seq < seq) applyPatch(s, p);
+  return s;
+}
 
 let node: TestApp;
 let now: number;
@@ -44,7 +71,7 @@ describe('Socket.IO', () => {
     }
   });
 
-  it('sends patches with seq 1, 2, 3, … and a cursor, which applied in order give GET /api/v1/snapshot', async () => {
+  it('sends patches whose seq goes up by one, with a cursor, which applied in order give GET /api/v1/snapshot', async () => {
     const c = await node.connect(wall);
     const events = dayScenario(now);
     let cursor = '';
@@ -55,7 +82,7 @@ describe('Socket.IO', () => {
     }
     const patches = c.patches();
     expect(patches.length).toBeGreaterThanOrEqual(Math.ceil(events.length / 7));
-    expect(patches.map((p) => p.seq)).toEqual(patches.map((_, i) => i + 1));
+    expect(patches.map((p) => p.seq)).toEqual(consecutive(patches));
     for (const p of patches) {
       expect(p.cursor).toMatch(/^\d+-\d+$/);
       expect(Array.isArray(p.ops)).toBe(true);
@@ -98,11 +125,15 @@ describe('Socket.IO', () => {
     expect(withoutTime(c.state())).toEqual(withoutTime(await node.snapshot()));
   });
 
-  it('answers resync with a fresh snapshot, after which seq starts again at 1', async () => {
+  it('answers resync with a fresh snapshot, after which the node-wide seq simply goes on', async () => {
     const c = await node.connect(wall);
     await c.reached(await node.ingest(ev('agent.busy', now - 900, { agentId: '5001', reason: 'break' })));
     await c.reached(await node.ingest(ev('agent.ready', now - 800, { agentId: '5001' })));
-    expect(c.patches().map((p) => p.seq)).toEqual([1, 2]);
+    const before = c.patches().map((p) => p.seq);
+    expect(before).toHaveLength(2);
+    // earlier tests published patches on this node: this connection's first one is not seq 1
+    expect(before[0]).toBeGreaterThan(1);
+    expect(before[1]).toBe(before[0]! + 1);
 
     const n = c.received.length;
     c.socket.emit('resync');
@@ -113,7 +144,8 @@ describe('Socket.IO', () => {
 
     await c.reached(await node.ingest(ev('agent.busy', now - 700, { agentId: '5002', reason: 'meeting' })));
     const after = c.received.slice(n + 1);
-    expect(after.map((r) => (r.kind === 'patch' ? r.patch.seq : 'snapshot'))).toEqual([1]);
+    // not 1 again: the node published nothing else meanwhile (fixed clock), so it is the next seq
+    expect(after.map((r) => (r.kind === 'patch' ? r.patch.seq : 'snapshot'))).toEqual([before[1]! + 1]);
     expect(withoutTime(c.state())).toEqual(withoutTime(await node.snapshot()));
   });
 
@@ -140,6 +172,7 @@ describe('Socket.IO', () => {
     }
     expect(a.patches().length).toBeGreaterThanOrEqual(3);
     expect(b.patches()).toEqual(a.patches());
+    expect(b.patches()[0]!.seq).toBeGreaterThan(1);
     expect(withoutTime(a.state())).toEqual(withoutTime(b.state()));
     expect(withoutTime(a.state())).toEqual(withoutTime(await node.snapshot()));
   });
@@ -153,6 +186,117 @@ describe('Socket.IO', () => {
     await c.reached(cursor);
     expect(JSON.stringify(c.received)).not.toContain('13912345678');
     expect(c.state().missedCalls.find((m) => m.callId === 'rt-2')?.caller).toBe('139****5678');
+  });
+});
+
+describe('Socket.IO: one message for every screen, node-wide seq', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('gives two sockets connected at different times byte-identical patch frames with the same seq', async () => {
+    const a = await node.connect(wall);
+    const rawA = rawPatchFrames(a);
+    await a.reached(await node.ingest(ev('agent.busy', now - 650, { agentId: '5004', reason: 'break' })));
+    const b = await node.connect((await node.createUser('lead')).token);
+    const rawB = rawPatchFrames(b);
+    const cursor = await node.ingest(ev('agent.ready', now - 640, { agentId: '5004' }));
+    await Promise.all([a.reached(cursor), b.reached(cursor)]);
+
+    expect(b.patches()).toHaveLength(1);
+    const pb = b.patches()[0]!;
+    expect(pb.seq).toBe(a.patches().at(-1)!.seq);
+    expect(pb.seq).toBe(a.patches()[0]!.seq + 1);
+    expect(rawB).toHaveLength(1);
+    expect(rawA).toHaveLength(2);
+    expect(rawB[0]).toBe(rawA[1]); // the same bytes, though a wall and a lead are in different rooms
+  });
+
+  it('a socket connecting between two bursts starts right after its snapshot and ends equal to GET /api/v1/snapshot', async () => {
+    const a = await node.connect(wall);
+    let cursor = '';
+    for (let i = 0; i < 4; i++) {
+      cursor = await node.ingest([ev('call.queued', now - 600 + i, { callId: `burst-${i}`, caller: '13812345678' }), ev('agent.busy', now - 600 + i, { agentId: `50${10 + i}`, reason: 'meal' })]);
+    }
+    await a.reached(cursor);
+    const b = await node.connect(wall);
+    for (let i = 0; i < 4; i++) {
+      cursor = await node.ingest([i % 2 ? ev('call.abandoned', now - 500 + i, { callId: `burst-${i}` }) : ev('call.answered', now - 500 + i, { callId: `burst-${i}`, agentId: `50${20 + i}` }), ev('agent.ready', now - 500 + i, { agentId: `50${10 + i}` })]);
+    }
+    await Promise.all([a.reached(cursor), b.reached(cursor)]);
+
+    const first = b.patches()[0]!;
+    expect(b.patches().length).toBeGreaterThanOrEqual(1); // bursts may be gathered into fewer patches
+    // its snapshot holds exactly the patches published before it: none missing, none twice
+    expect(withoutTime(b.snapshots()[0]!)).toEqual(withoutTime(stateBefore(a, first.seq)));
+    expect(b.patches()).toEqual(a.patches().filter((p) => p.seq >= first.seq));
+    expect(b.patches().map((p) => p.seq)).toEqual(consecutive(b.patches()));
+    expect(withoutTime(b.state())).toEqual(withoutTime(await node.snapshot()));
+    expect(b.state().queue.calls.some((c) => c.callId.startsWith('burst-'))).toBe(false);
+  });
+
+  it('sockets connecting while patches are being published never miss one nor get one twice', async () => {
+    const a = await node.connect(wall);
+    const late: WallClient[] = [];
+    let cursor = '';
+    for (let i = 0; i < 8; i++) {
+      // the handshake and the publish of the event race each other
+      const [cur, c] = await Promise.all([
+        node.ingest(ev('agent.busy', now - 400 + i, { agentId: `51${10 + i}`, reason: 'training' })),
+        node.connect(wall),
+      ]);
+      cursor = cur;
+      late.push(c);
+    }
+    await Promise.all([a, ...late].map((c) => c.reached(cursor)));
+    const rest = withoutTime(await node.snapshot());
+    for (const c of late) {
+      const first = c.patches()[0];
+      if (first) expect(withoutTime(c.snapshots()[0]!)).toEqual(withoutTime(stateBefore(a, first.seq)));
+      expect(withoutTime(c.state())).toEqual(rest);
+    }
+  });
+
+  it('sends each patch as one broadcast per role room, encoded once per room however many screens', async () => {
+    const fresh = await startTestApp();
+    const devices: string[] = [];
+    for (let i = 0; i < 6; i++) devices.push(await fresh.createDevice(`屏${i}`));
+    const walls = await Promise.all(devices.map((d) => fresh.connect(d)));
+    const lead = await fresh.connect((await fresh.createUser('lead')).token);
+    const encode = vi.spyOn(Encoder.prototype, 'encode');
+    const broadcast = vi.spyOn(Adapter.prototype, 'broadcast');
+
+    const t = fresh.clock.now();
+    let cursor = '';
+    for (let i = 0; i < 3; i++) cursor = await fresh.ingest(ev('agent.signin', t - 1000 + i, { agentId: `900${i}`, seat: `Z0${i}` }));
+    await Promise.all([...walls, lead].map((c) => c.reached(cursor)));
+
+    const patchIn = (packet: unknown): Patch | null => {
+      const data = (packet as { data?: unknown }).data;
+      return Array.isArray(data) && data[0] === 'patch' ? (data[1] as Patch) : null;
+    };
+    const seqs = lead.patches().map((p) => p.seq);
+    expect(seqs.length).toBeGreaterThanOrEqual(1);
+    for (const w of walls) expect(w.patches().map((p) => p.seq)).toEqual(seqs);
+    const encodedSeqs = encode.mock.calls.flatMap(([packet]) => patchIn(packet)?.seq ?? []);
+    const rooms = broadcast.mock.calls.flatMap(([packet, opts]) => (patchIn(packet) ? [{ seq: patchIn(packet)!.seq, rooms: [...opts.rooms] }] : []));
+    for (const seq of seqs) {
+      // 7 screens, 2 rooms in use (wall, lead): 2 encodings, not 7
+      expect(encodedSeqs.filter((s) => s === seq)).toHaveLength(2);
+      expect(rooms.filter((r) => r.seq === seq).map((r) => r.rooms).sort()).toEqual([['role:lead'], ['role:wall']]);
+    }
+    expect(encodedSeqs.length).toBe(2 * seqs.length);
+  });
+
+  it('sends heartbeats as volatile broadcasts', async () => {
+    const c = await node.connect(wall);
+    const broadcast = vi.spyOn(Adapter.prototype, 'broadcast');
+    const beats: unknown[] = [];
+    c.socket.on('heartbeat', (h) => beats.push(h));
+    const call = await waitUntil(
+      () => broadcast.mock.calls.find(([packet]) => (packet as { data?: unknown[] }).data?.[0] === 'heartbeat'),
+      'a heartbeat broadcast',
+    );
+    expect(call[1].flags?.volatile).toBe(true);
+    await waitUntil(() => beats.length > 0, 'the heartbeat at the client');
   });
 });
 
@@ -193,7 +337,6 @@ describe('Socket.IO with a clock that moves', () => {
       expect(clockAside(c.state())).toEqual(expected);
     }
     expect([...rules]).toEqual(expect.arrayContaining(['call_waiting:warning', 'call_waiting:critical', 'missed_call_overdue:critical']));
-    const seqs = c.patches().map((p) => p.seq);
-    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(c.patches().map((p) => p.seq)).toEqual(consecutive(c.patches()));
   });
 });

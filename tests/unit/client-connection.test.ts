@@ -1,6 +1,7 @@
 /**
  * The browser's one connection module (client/src/lib/connection.ts), driven with a fake socket, a
- * fake clock and fake timers: the order of snapshot and patches, resync on a seq gap, the live /
+ * fake clock and fake timers: the order of snapshot and patches (`seq` is node-wide: the first patch
+ * after a snapshot may carry any, then each is one more), resync on a seq gap, the live /
  * stale / offline status, heartbeats (and heartbeats from a node that lost the event log), and a
  * refused token.
  */
@@ -187,6 +188,36 @@ describe('client connection', () => {
     expect(conn.state.status).toBe('live');
   });
 
+  it('takes the first patch after the snapshot as its base whatever its node-wide seq, then requires one more each time', () => {
+    const { time, socket, received, view } = setup();
+    socket.fire('connect');
+    socket.fire('snapshot', snapshot(time.t));
+    // the node had published 4120 patches before this screen connected
+    socket.fire('patch', patch(4121, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 2 }]));
+    socket.fire('patch', patch(4122, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 3 }]));
+    expect(received.map((r) => r.kind + (r.seq ?? ''))).toEqual(['snapshot', 'patch4121', 'patch4122']);
+    expect(view()!.queue.waiting).toBe(3);
+    expect(socket.emitted).toEqual([]);
+    socket.fire('patch', patch(4124, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 9 }])); // 4123 is missing
+    expect(socket.emitted).toEqual(['resync']);
+    expect(view()!.queue.waiting).toBe(3);
+  });
+
+  it('after a reconnect (perhaps to another node, whose seq is lower) starts again from the new snapshot', () => {
+    const { time, socket, received, view } = setup();
+    socket.fire('connect');
+    socket.fire('snapshot', snapshot(time.t));
+    socket.fire('patch', patch(900, time.t));
+    socket.fire('disconnect', 'transport close');
+    socket.fire('connect');
+    socket.fire('snapshot', snapshot(time.t, 6));
+    socket.fire('patch', patch(12, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 7 }]));
+    socket.fire('patch', patch(13, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 8 }]));
+    expect(received.map((r) => r.kind + (r.seq ?? ''))).toEqual(['snapshot', 'patch900', 'snapshot', 'patch12', 'patch13']);
+    expect(view()!.queue.waiting).toBe(8);
+    expect(socket.emitted).toEqual([]);
+  });
+
   it('ignores patches before the first snapshot and a duplicate seq', () => {
     const { time, socket, received } = setup();
     socket.fire('connect');
@@ -204,29 +235,35 @@ describe('client connection', () => {
     const { time, socket, received, conn, view } = setup();
     socket.fire('connect');
     socket.fire('snapshot', snapshot(time.t));
-    socket.fire('patch', patch(1, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 1 }]));
-    socket.fire('patch', patch(3, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 99 }])); // 2 is missing
+    socket.fire('patch', patch(41, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 1 }]));
+    socket.fire('patch', patch(43, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 99 }])); // 42 is missing
     expect(socket.emitted).toEqual(['resync']);
-    socket.fire('patch', patch(4, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 98 }]));
-    expect(received.map((r) => r.kind + (r.seq ?? ''))).toEqual(['snapshot', 'patch1']);
+    socket.fire('patch', patch(44, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 98 }]));
+    expect(received.map((r) => r.kind + (r.seq ?? ''))).toEqual(['snapshot', 'patch41']);
     expect(view()!.queue.waiting).toBe(1);
     // the data shown is a moment old, not lost: the page stays live while the snapshot comes
     expect(conn.state.status).toBe('live');
 
+    // the snapshot holds 45 too (published while the request was under way): the next patch is 46,
+    // which is not 44 + 1 and still applies, as the first patch after a snapshot always does
     socket.fire('snapshot', snapshot(time.t, 7, '200-0'));
     expect(view()!.queue.waiting).toBe(7);
-    socket.fire('patch', patch(1, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 8 }]));
-    expect(received.map((r) => r.kind + (r.seq ?? ''))).toEqual(['snapshot', 'patch1', 'snapshot', 'patch1']);
-    expect(view()!.queue.waiting).toBe(8);
+    socket.fire('patch', patch(46, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 8 }]));
+    socket.fire('patch', patch(47, time.t, [{ op: 'set', path: ['queue', 'waiting'], value: 9 }]));
+    expect(received.map((r) => r.kind + (r.seq ?? ''))).toEqual(['snapshot', 'patch41', 'snapshot', 'patch46', 'patch47']);
+    expect(view()!.queue.waiting).toBe(9);
     expect(socket.emitted).toEqual(['resync']);
+    // and a gap after that asks again
+    socket.fire('patch', patch(49, time.t));
+    expect(socket.emitted).toEqual(['resync', 'resync']);
   });
 
   it('asks again when the resync snapshot does not come', () => {
     const { time, socket } = setup();
     socket.fire('connect');
     socket.fire('snapshot', snapshot(time.t));
-    socket.fire('patch', patch(1, time.t));
-    socket.fire('patch', patch(5, time.t));
+    socket.fire('patch', patch(301, time.t));
+    socket.fire('patch', patch(305, time.t));
     expect(socket.emitted).toEqual(['resync']);
     time.advance(5100);
     expect(socket.emitted).toEqual(['resync', 'resync']);

@@ -2,8 +2,10 @@
  * The one Socket.IO connection of a page. Plain TypeScript (no runes) so it can be tested with a
  * fake socket and a fake clock.
  *
- * Protocol (docs: API.md): on connect the server sends `snapshot`, then `patch` messages whose `seq`
- * increases by one. A gap in `seq` → we emit `resync` and ignore patches until the fresh snapshot.
+ * Protocol (docs/api.md): on connect the server sends `snapshot`, then `patch` messages. `seq` is
+ * node-wide (one more per patch the server publishes), so the first patch after a snapshot may
+ * carry any `seq` and becomes the baseline; after it each patch must be the previous + 1. A gap in
+ * `seq` → we emit `resync` and ignore patches until the fresh snapshot.
  * After a reconnect, patches are ignored until the new snapshot arrives, so the screen never shows
  * a mix of old and new state.
  */
@@ -109,7 +111,10 @@ export function createConnection(sink: ConnectionSink, options: ConnectionOption
     serverOffsetMs: 0,
   };
   let socket: LiveSocket | null = null;
-  /** seq of the last patch applied; null right after a snapshot (the next patch sets the baseline) */
+  /**
+   * seq of the last patch applied; null right after a snapshot: the next patch, whatever its seq
+   * (it is node-wide, not per connection), applies to that snapshot and sets the baseline
+   */
   let lastSeq: number | null = null;
   let awaitingSnapshot = true;
   /** waiting for the snapshot we asked for after a seq gap: the data shown is still recent */

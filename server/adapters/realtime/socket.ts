@@ -1,14 +1,20 @@
 /**
  * Socket.IO: token in the handshake, `snapshot` on connect, then `patch` messages with the cursor
- * and a per-connection `seq` that restarts at 1 after every snapshot. `resync` sends a fresh one.
+ * and the node-wide `seq` of the LiveView. `resync` sends a fresh snapshot.
+ *
+ * Cost per change does not grow with the number of screens: each socket joins the room of its role,
+ * and each published patch is ONE broadcast per (non-empty) role room, which socket.io encodes once
+ * and writes to every socket of the room. Heartbeats are volatile: one lost under backpressure is
+ * replaced two seconds later.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import { UNAUTHORIZED, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/socket';
+import type { Patch } from '../../../shared/patch';
 import type { Principal, TokenService } from '../../auth';
 import type { LiveView } from '../../live-view';
-import type { Clock } from '../../ports';
+import type { Clock, Role } from '../../ports';
 
 interface SocketData {
   principal: Principal;
@@ -17,6 +23,17 @@ interface SocketData {
 
 /** How often open sockets re-check their token: a revocation on another node (or from the CLI) closes them too. */
 const RECHECK_MS = 15_000;
+
+/**
+ * One room per role. Every role sees the same data today; the rooms keep the door open for views
+ * that differ by role (each room would then get its own patch, still encoded once per room).
+ */
+export const ROLE_ROOMS: Readonly<Record<Role, string>> = {
+  wall: 'role:wall',
+  lead: 'role:lead',
+  director: 'role:director',
+  admin: 'role:admin',
+};
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -62,21 +79,33 @@ export function attachRealtime(
     next();
   });
 
+  // One broadcast per role room, never a loop over sockets: socket.io encodes the packet once per
+  // room. An empty room is skipped (socket.io would still encode the packet for nobody).
+  const rooms = Object.values(ROLE_ROOMS);
+  const unsubscribe = d.view.subscribe((pub) => {
+    const patch: Patch = { cursor: pub.cursor, seq: pub.seq, serverTime: pub.serverTime, ops: pub.ops };
+    for (const room of rooms) {
+      if (io.sockets.adapter.rooms.get(room)?.size) io.to(room).emit('patch', patch);
+    }
+  });
+
   io.on('connection', (socket) => {
-    let seq = 0;
     const p = socket.data.principal;
+    // Snapshot-then-patch ordering. Joining the room and sending `latest()` happen in one synchronous
+    // step, and LiveView.publish replaces its base and broadcasts in one synchronous step too, so no
+    // publish can fall between them: every patch published before is in this snapshot, every patch
+    // published after reaches this socket through the room, behind the snapshot on the same
+    // connection. (This needs a synchronous `join`, as the in-memory adapter's is.) The client takes
+    // the first patch after a snapshot as its base, whatever its seq, then expects seq + 1.
+    void socket.join(ROLE_ROOMS[p.role]);
     socket.emit('snapshot', d.view.latest());
-    const unsubscribe = d.view.subscribe((pub) => {
-      seq += 1;
-      socket.emit('patch', { cursor: pub.cursor, serverTime: pub.serverTime, ops: pub.ops, seq });
-    });
-    // a client asking again and again gets at most one snapshot a second (a full state is the costly message)
+    // a client asking again and again gets at most one snapshot a second (a full state is the costly
+    // message); it stays in its room meanwhile, and ignores patches until the snapshot comes
     let lastResync = 0;
     let pendingResync: NodeJS.Timeout | null = null;
     const sendSnapshot = () => {
       pendingResync = null;
       lastResync = Date.now();
-      seq = 0;
       socket.emit('snapshot', d.view.latest());
     };
     socket.on('resync', () => {
@@ -87,14 +116,15 @@ export function attachRealtime(
     });
     // a person's session ends with its token
     const expiry = p.expiresAt !== null ? setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(p.expiresAt - d.clock.now(), 2 ** 31 - 1))) : null;
+    // socket.io takes a disconnected socket out of its rooms itself
     socket.on('disconnect', () => {
-      unsubscribe();
       if (expiry) clearTimeout(expiry);
       if (pendingResync) clearTimeout(pendingResync);
     });
   });
 
-  const beat = setInterval(() => io.emit('heartbeat', d.heartbeat()), 2000);
+  // volatile: a heartbeat that cannot be written now (backpressure) is dropped, the next one follows
+  const beat = setInterval(() => io.volatile.emit('heartbeat', d.heartbeat()), 2000);
   beat.unref();
   const recheck = setInterval(() => {
     for (const s of io.sockets.sockets.values()) {
@@ -123,6 +153,7 @@ export function attachRealtime(
       }
     },
     close: () => {
+      unsubscribe();
       clearInterval(recheck);
       clearInterval(beat);
       return new Promise<void>((resolve) => io.close(() => resolve()));
