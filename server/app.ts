@@ -67,7 +67,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
   const { logger, clock } = ports;
   const allowedOrigins = o.allowedOrigins ?? [];
   await bootstrapAdmin(ports.accounts, o.adminPassword, clock, logger);
-  const replica = new Replica({ log: ports.log, snapshots: ports.snapshots, logger, eventTime: o.config.eventTime, snapshotEveryMs: o.snapshotEveryMs ?? 5000 });
+  const replica = new Replica({ log: ports.log, snapshots: ports.snapshots, logger, config: o.config, snapshotEveryMs: o.snapshotEveryMs ?? 5000 });
   await replica.start();
   const view = new LiveView(replica, o.config, clock, logger);
   view.start();

@@ -10,7 +10,7 @@
 import type { CenterConfig } from '../shared/config';
 import type { PatchOp } from '../shared/patch';
 import type { Snapshot } from '../shared/snapshot';
-import { derive } from './core/derive';
+import { derive, ViewCache } from './core/derive';
 import { diff, onlyClock } from './core/diff';
 import type { Logger } from 'pino';
 import type { Clock } from './ports';
@@ -28,6 +28,8 @@ type Pending = { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeou
 
 export class LiveView {
   private base: Snapshot;
+  /** unchanged items stay the same objects between derives, so diffing them is an identity check */
+  private readonly cache = new ViewCache();
   private seq = 0;
   private subscribers = new Set<(p: Published) => void>();
   private pending: Pending | null = null;
@@ -49,7 +51,7 @@ export class LiveView {
 
   /** A fresh snapshot of the state now (for GET /api/v1/snapshot). */
   current(): Snapshot {
-    return derive(this.replica.state, this.clock.now(), this.config, this.replica.cursor);
+    return derive(this.replica.state, this.clock.now(), this.config, this.replica.cursor, this.cache);
   }
 
   /**

@@ -4,6 +4,7 @@
  * listeners when the state moved. Redis going away is waited out with backoff, never a crash.
  */
 import type { Logger } from 'pino';
+import type { CenterConfig } from '../shared/config';
 import { eventTimeProblem, parseEvent, type EventTimeLimits, type HotlineEvent } from '../shared/events';
 import { parseJson } from '../shared/json';
 import { decodeState, encodeState, type State } from './core/state';
@@ -13,6 +14,8 @@ import { compareStreamIds, streamIdMs } from './core/stream-id';
 
 /** The largest `event` text a stream entry may carry: the same 1 MiB as an HTTP ingest body. */
 export const MAX_ENTRY_BYTES = 1024 * 1024;
+/** Entries per read while replaying (live reads take `batchSize`). */
+const CATCH_UP_BATCH = 5000;
 /** How much of a refused entry's text is copied to the rejected stream. */
 const REJECTED_COPY_CHARS = 64 * 1024;
 
@@ -20,8 +23,8 @@ export interface ReplicaOptions {
   log: EventLog;
   snapshots: SnapshotStore;
   logger: Logger;
-  /** limits on event times (judged against each entry's stream-ID time) */
-  eventTime: EventTimeLimits;
+  /** the center's settings: the reducer's running totals and the limits on event times follow them */
+  config: CenterConfig;
   batchSize?: number;
   blockMs?: number;
   snapshotEveryMs?: number;
@@ -38,8 +41,8 @@ export function validateEntry(entry: LogEntry, limits: EventTimeLimits): { reaso
     const names = entry.fields.map((f) => JSON.stringify(f)).join(', ');
     return { reason: `entry must have exactly one field "event"; has ${entry.fields.length}: ${names}` };
   }
-  // the text's UTF-8 size is at least its length and at most three times it
-  if (entry.raw.length > MAX_ENTRY_BYTES || new TextEncoder().encode(entry.raw).length > MAX_ENTRY_BYTES) {
+  // the text's UTF-8 size is at least its length and at most three times it: encode only when in doubt
+  if (entry.raw.length > MAX_ENTRY_BYTES || (entry.raw.length * 3 > MAX_ENTRY_BYTES && new TextEncoder().encode(entry.raw).length > MAX_ENTRY_BYTES)) {
     return { reason: `event is larger than ${MAX_ENTRY_BYTES} bytes` };
   }
   const json = parseJson(entry.raw);
@@ -52,7 +55,7 @@ export function validateEntry(entry: LogEntry, limits: EventTimeLimits): { reaso
 }
 
 export class Replica {
-  private reducer: Reducer = new Reducer();
+  private reducer: Reducer;
   private cursorValue = '0-0';
   private running = false;
   private loop: Promise<void> | null = null;
@@ -69,6 +72,7 @@ export class Replica {
 
   constructor(options: ReplicaOptions) {
     this.o = { batchSize: 500, blockMs: 1000, snapshotEveryMs: 5000, ...options };
+    this.reducer = new Reducer(this.o.config);
   }
 
   get state(): State {
@@ -95,12 +99,8 @@ export class Replica {
   async start(): Promise<void> {
     await this.loadSnapshot();
     this.running = true;
-    // replay synchronously up to the end so the first snapshot a client sees is complete
-    const end = await this.o.log.lastId();
-    while (compareStreamIds(this.cursorValue, end) < 0) {
-      const n = await this.readOnce(0);
-      if (n === 0) break;
-    }
+    // replay up to the end before serving, so the first snapshot a client sees is complete
+    await this.catchUp(await this.o.log.lastId());
     this.caughtUp = true;
     this.healthy = true;
     this.emit();
@@ -142,19 +142,19 @@ export class Replica {
     if (!saved) return;
     let state: State | null = null;
     try {
-      state = decodeState(saved.state);
+      state = decodeState(saved.state, this.o.config);
     } catch {
       state = null;
     }
     if (!state) {
-      this.o.logger.warn('snapshot unreadable or of another version; replaying the whole log');
+      this.o.logger.warn('snapshot unreadable, of another version or of other settings; replaying the whole log');
       return;
     }
     if (saved.generation !== log.generation || compareStreamIds(saved.cursor, log.lastGeneratedId) > 0) {
       this.o.logger.error({ cursor: saved.cursor }, 'the snapshot is not of this event log (was the log lost or restored?); rebuilding from the log');
       return;
     }
-    this.reducer = new Reducer(state);
+    this.reducer = new Reducer(this.o.config, state);
     this.cursorValue = saved.cursor;
     this.lastSavedCursor = saved.cursor;
     this.o.logger.info({ cursor: saved.cursor }, 'loaded snapshot');
@@ -174,7 +174,7 @@ export class Replica {
   /** Forgets everything and reads the log again from its start. */
   private rebuild(generation: string): void {
     this.o.logger.error({ cursor: this.cursorValue }, 'the event log is not the one this node read (lost or replaced); rebuilding from the log');
-    this.reducer = new Reducer();
+    this.reducer = new Reducer(this.o.config);
     this.cursorValue = '0-0';
     this.lastSavedCursor = '0-0';
     this.generation = generation;
@@ -207,9 +207,38 @@ export class Replica {
     }
   }
 
+  /**
+   * Replays the log up to `end` in large batches, asking Redis for the next batch before applying
+   * the current one, so reading (in Redis and on the wire) and applying overlap. Nothing is derived
+   * or published meanwhile: listeners hear once, at the end.
+   */
+  private async catchUp(end: string): Promise<void> {
+    const quiet = (p: Promise<LogEntry[]>) => {
+      p.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
+      return p;
+    };
+    if (compareStreamIds(this.cursorValue, end) >= 0) return;
+    let next = quiet(this.o.log.read(this.cursorValue, CATCH_UP_BATCH, 0));
+    for (;;) {
+      const entries = await next;
+      if (entries.length === 0) return;
+      const last = entries[entries.length - 1]!.id;
+      const more = compareStreamIds(last, end) < 0;
+      if (more) next = quiet(this.o.log.read(last, CATCH_UP_BATCH, 0));
+      await this.applyBatch(entries);
+      if (!more) return;
+    }
+  }
+
   /** Reads and applies one batch; returns how many entries were consumed. */
   private async readOnce(blockMs: number): Promise<number> {
     const entries = await this.o.log.read(this.cursorValue, this.o.batchSize, blockMs);
+    await this.applyBatch(entries);
+    return entries.length;
+  }
+
+  /** Applies a batch of entries in order and copies the refused ones to the rejected stream. */
+  private async applyBatch(entries: LogEntry[]): Promise<void> {
     const refused: { entry: LogEntry; reason: string }[] = [];
     // the batch is applied without an await in between, so a snapshot never sees half of it
     for (const entry of entries) {
@@ -222,7 +251,6 @@ export class Replica {
       const copy = entry.raw !== null && entry.raw.length > REJECTED_COPY_CHARS ? { ...entry, raw: entry.raw.slice(0, REJECTED_COPY_CHARS) } : entry;
       await this.o.log.reject(copy, reason).catch((err) => this.o.logger.warn({ err: String(err) }, 'could not copy a rejected entry'));
     }
-    return entries.length;
   }
 
   /**
@@ -231,7 +259,7 @@ export class Replica {
    * (identically on every replica, since the reducer is deterministic) and reading goes on.
    */
   private applyEntry(entry: LogEntry): string | null {
-    const v = validateEntry(entry, this.o.eventTime);
+    const v = validateEntry(entry, this.o.config.eventTime);
     if ('reason' in v) {
       this.reducer.noteRejected();
       return v.reason;

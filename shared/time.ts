@@ -37,8 +37,8 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Wall-clock fields of an instant in a zone. */
-export function localParts(ms: number, tz: string): LocalParts {
+/** Wall-clock fields of an instant in a zone, read with Intl (slow: used to learn the offset). */
+function intlParts(ms: number, tz: string): LocalParts {
   const out: Record<string, string> = {};
   for (const p of formatter(tz).formatToParts(new Date(ms))) out[p.type] = p.value;
   return {
@@ -52,11 +52,41 @@ export function localParts(ms: number, tz: string): LocalParts {
   };
 }
 
+// Every zone's offset is a whole number of quarter hours and changes only at a quarter-hour instant
+// (UTC), so within one UTC quarter hour it is one number: learn it once per quarter hour and zone,
+// then read wall-clock fields with plain UTC arithmetic. The reducer and `derive` call this per
+// call and per event, and Intl's formatToParts is by far the slowest step otherwise.
+const QUARTER = 15 * 60_000;
+const offsets = new Map<string, Map<number, number>>();
+
 /** The zone's offset from UTC at an instant, in ms (Asia/Shanghai: +8 h). */
 export function zoneOffsetMs(ms: number, tz: string): number {
-  const p = localParts(ms, tz);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(ms / 1000) * 1000;
+  const slot = Math.floor(ms / QUARTER);
+  let zone = offsets.get(tz);
+  if (!zone) offsets.set(tz, (zone = new Map()));
+  let off = zone.get(slot);
+  if (off === undefined) {
+    const at = slot * QUARTER;
+    const p = intlParts(at, tz);
+    off = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - at;
+    if (zone.size > 20_000) zone.clear();
+    zone.set(slot, off);
+  }
+  return off;
+}
+
+/** Wall-clock fields of an instant in a zone. */
+export function localParts(ms: number, tz: string): LocalParts {
+  const d = new Date(ms + zoneOffsetMs(ms, tz));
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    weekday: d.getUTCDay(),
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   AGENT_STATES,
   type AgentCounts,
   type AgentView,
+  type AlertView,
   type IncidentView,
   type MissedCallView,
   type QueueFigures,
@@ -18,10 +19,10 @@ import {
   type WaitingCall,
 } from '../../shared/snapshot';
 import { endOfDay, intervalStarts, shiftAt, startOfDay } from '../../shared/time';
-import { addToBucket, bucketIndex, emptyBucket, outcome, WindowAcc } from './metrics';
+import { intervalBucket, windowStats } from './metrics';
 import { deriveAlerts } from './rules';
 import { incidentEscalation } from './incidents';
-import type { State } from './state';
+import type { AgentRec, MissedRec, State } from './state';
 
 const MIN = 60_000;
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -32,17 +33,32 @@ export function compareWorkIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function derive(state: State, now: number, config: CenterConfig, cursor: string): Snapshot {
+/** Most recent returned calls in the snapshot: the list is for the lead's eye, the counts are in `callbacks`. */
+export const RETURNED_SHOWN = 100;
+
+/**
+ * Views of records that did not change, kept between derives so an unchanged item is the very same
+ * object as before: `diff` then passes it by identity instead of comparing it field by field. A
+ * memo only: the snapshot is the same with or without it.
+ */
+export class ViewCache {
+  readonly agents = new WeakMap<AgentRec, AgentView>();
+  readonly missed = new WeakMap<MissedRec, MissedCallView>();
+  readonly returned = new WeakMap<MissedRec, ReturnedCallView>();
+  alerts = new Map<string, AlertView>();
+}
+
+export function derive(state: State, now: number, config: CenterConfig, cursor: string, cache: ViewCache = new ViewCache()): Snapshot {
   const t = config.thresholds;
   const tz = config.timeZone;
   const dayStart = startOfDay(now, tz);
   const dayEnd = endOfDay(now, tz);
   const shift = shiftAt(now, config);
   const starts = intervalStarts(now, tz);
-  const intervals = starts.map(emptyBucket);
-  const today = new WindowAcc();
-  const shiftAcc = new WindowAcc();
-  const from = Math.min(dayStart, shift.start);
+  // the windows are running totals kept by the reducer: nothing here grows with the day's calls
+  const intervals = starts.map((k) => intervalBucket(k, state.windows.intervals.get(k)));
+  const today = windowStats(state.windows.days.get(dayStart));
+  const shiftStats = windowStats(state.windows.shifts.get(shift.start));
 
   // the two queues of the contract are always present, others appear while calls wait in them;
   // queue names come from outside, so the object has no prototype to collide with
@@ -50,39 +66,21 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
   byQueue.general = { waiting: 0, longestWaitSec: null };
   byQueue.specialist = { waiting: 0, longestWaitSec: null };
   const waitingCalls: WaitingCall[] = [];
-  // calls waiting at each whole minute of the last hour
-  const lastMinute = Math.floor(now / MIN) * MIN;
-  const history = Array.from({ length: 61 }, (_, k) => ({ t: lastMinute - (60 - k) * MIN, waiting: 0 }));
-  const historyFrom = history[0]!.t;
-  for (const c of state.calls.values()) {
-    for (const [ws, we] of c.waits ?? []) {
-      if (we !== null && we <= historyFrom) continue;
-      for (const h of history) if (ws <= h.t && (we === null || we > h.t)) h.waiting++;
-    }
-    if (c.status === 'waiting') {
-      const since = c.waitingSince ?? c.lastTs;
-      const wait = Math.max(0, now - since) / 1000;
-      const q = (byQueue[c.queue] ??= { waiting: 0, longestWaitSec: null });
-      q.waiting++;
-      q.longestWaitSec = q.longestWaitSec === null ? wait : Math.max(q.longestWaitSec, wait);
-      waitingCalls.push({
-        callId: c.id,
-        queue: c.queue,
-        since,
-        caller: c.caller === null ? null : maskCaller(c.caller),
-        agentId: c.ringingAgent,
-      });
-    }
-    if (c.firstQueuedAt === null || c.firstQueuedAt < from) continue;
-    const o = outcome(c, t);
-    if (!o) continue;
-    // each window has an end: a view of an earlier day (yesterday's export) counts none of today
-    if (o.queuedAt >= dayStart && o.queuedAt < dayEnd) {
-      today.add(c, o);
-      const b = intervals[bucketIndex(starts, o.queuedAt)];
-      if (b) addToBucket(b, o);
-    }
-    if (o.queuedAt >= shift.start && o.queuedAt < shift.end) shiftAcc.add(c, o);
+  const history = waitingHistory(state, now);
+  for (const id of state.waiting) {
+    const c = state.calls.get(id)!;
+    const since = c.waitingSince ?? c.lastTs;
+    const wait = Math.max(0, now - since) / 1000;
+    const q = (byQueue[c.queue] ??= { waiting: 0, longestWaitSec: null });
+    q.waiting++;
+    q.longestWaitSec = q.longestWaitSec === null ? wait : Math.max(q.longestWaitSec, wait);
+    waitingCalls.push({
+      callId: c.id,
+      queue: c.queue,
+      since,
+      caller: c.caller === null ? null : maskCaller(c.caller),
+      agentId: c.ringingAgent,
+    });
   }
   waitingCalls.sort((a, b) => a.since - b.since || compareWorkIds(a.callId, b.callId));
   let longest: number | null = null;
@@ -93,7 +91,12 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
   for (const id of [...state.agents.keys()].sort(compareWorkIds)) {
     const a = state.agents.get(id)!;
     agentCounts[a.state]++;
-    agents.push({ id: a.id, name: a.name, seat: a.seat, state: a.state, since: a.since, reason: a.reason, callId: a.callId });
+    let v = cache.agents.get(a);
+    if (!v || v.name !== a.name || v.seat !== a.seat || v.state !== a.state || v.since !== a.since || v.reason !== a.reason || v.callId !== a.callId) {
+      v = { id: a.id, name: a.name, seat: a.seat, state: a.state, since: a.since, reason: a.reason, callId: a.callId };
+      cache.agents.set(a, v);
+    }
+    agents.push(v);
   }
 
   const dueMs = t.callbackDueMin * MIN;
@@ -105,27 +108,29 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
     if (m.returnedAt === null) {
       const overdue = now > due;
       if (overdue) callbacks.overdueNow++;
-      missedCalls.push({ callId: m.callId, caller: maskCaller(m.caller), abandonedAt: m.abandonedAt, due, overdue });
+      let v = cache.missed.get(m);
+      if (!v || v.overdue !== overdue || v.due !== due) {
+        v = { callId: m.callId, caller: maskCaller(m.caller), abandonedAt: m.abandonedAt, due, overdue };
+        cache.missed.set(m, v);
+      }
+      missedCalls.push(v);
     } else if (m.returnedAt >= dayStart && m.returnedAt < dayEnd) {
       const late = m.returnedAt > due;
       if (late) callbacks.returnedLateToday++;
       else callbacks.returnedToday++;
-      returnedCalls.push({
-        callId: m.callId,
-        caller: maskCaller(m.caller),
-        abandonedAt: m.abandonedAt,
-        returnedBy: m.returnedBy ?? '',
-        returnedAt: m.returnedAt,
-        reached: m.reached,
-        late,
-      });
+      let v = cache.returned.get(m);
+      if (!v || v.late !== late) {
+        v = { callId: m.callId, caller: maskCaller(m.caller), abandonedAt: m.abandonedAt, returnedBy: m.returnedBy ?? '', returnedAt: m.returnedAt, reached: m.reached, late };
+        cache.returned.set(m, v);
+      }
+      returnedCalls.push(v);
     }
   }
   missedCalls.sort((a, b) => a.abandonedAt - b.abandonedAt || compareWorkIds(a.callId, b.callId));
   returnedCalls.sort((a, b) => b.returnedAt - a.returnedAt || compareWorkIds(a.callId, b.callId));
+  if (returnedCalls.length > RETURNED_SHOWN) returnedCalls.length = RETURNED_SHOWN;
 
-  const categories = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
-  for (const tk of state.tickets) if (tk.ts >= dayStart && tk.ts < dayEnd) categories[tk.category]++;
+  const categories = { ...(state.categoriesByDay.get(dayStart) ?? (Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>)) };
 
   const incidents: IncidentView[] = [];
   for (const i of state.incidents.values()) {
@@ -151,7 +156,6 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
       Number(a.resolvedAt !== null) - Number(b.resolvedAt !== null) || b.raisedAt - a.raisedAt || compareWorkIds(a.incidentId, b.incidentId),
   );
 
-  const shiftStats = shiftAcc.finish();
   return {
     cursor,
     serverTime: now,
@@ -162,7 +166,7 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
       shifts: config.shifts.map((s) => ({ name: s.name, start: `${pad(Math.floor(s.startMin / 60))}:${pad(s.startMin % 60)}` })),
     },
     shift: { name: shift.name, start: shift.start, end: shift.end, ...shiftStats },
-    today: today.finish(),
+    today,
     intervals,
     queue: { waiting: waitingCalls.length, longestWaitSec: longest, byQueue, calls: waitingCalls },
     waitingHistory: history,
@@ -173,7 +177,37 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
     callbacks,
     categories,
     incidents,
-    alerts: deriveAlerts(state, now, config, { shift, shiftStats }),
+    alerts: deriveAlerts(state, now, config, { shift, shiftStats }, cache),
     ingest: { rejected: state.counters.rejected, duplicates: state.counters.duplicates, anomalies: state.counters.anomalies },
   };
+}
+
+/**
+ * Calls waiting at each whole minute of the last hour (61 points, oldest first): the waits still
+ * open and those that ended recently. Each wait adds one to the run of minutes it covers, via a
+ * difference array, so the cost follows the last two hours' waits, not the day's.
+ */
+function waitingHistory(state: State, now: number): { t: number; waiting: number }[] {
+  const lastMinute = Math.floor(now / MIN) * MIN;
+  const from = lastMinute - 60 * MIN;
+  const delta = new Array<number>(62).fill(0);
+  const cover = (ws: number, we: number | null) => {
+    // minutes t_k = from + k·MIN with ws ≤ t_k < we
+    const k0 = Math.max(0, Math.ceil((ws - from) / MIN));
+    const k1 = we === null ? 60 : Math.min(60, Math.ceil((we - from) / MIN) - 1);
+    if (k0 > k1) return;
+    delta[k0]!++;
+    delta[k1 + 1]!--;
+  };
+  for (const [ws, we] of state.recentWaits) if (we > from) cover(ws, we);
+  for (const id of state.waiting) {
+    const waits = state.calls.get(id)!.waits;
+    const open = waits[waits.length - 1];
+    if (open && open[1] === null) cover(open[0], null);
+  }
+  let running = 0;
+  return Array.from({ length: 61 }, (_, k) => {
+    running += delta[k]!;
+    return { t: from + k * MIN, waiting: running };
+  });
 }

@@ -11,28 +11,45 @@ const SEEN_MAX = 2_000_000;
 /** Finished calls, tickets, acks and resolved incidents are kept two days: today's windows need yesterday's night shift. */
 const HISTORY_KEEP_MS = 50 * HOUR;
 const RESTRICTED_KEEP_MS = 26 * HOUR;
+/** Window totals (days, shifts, intervals) and ticket counts: three days, for today, yesterday and a night shift across both. */
+const WINDOWS_KEEP_MS = 72 * HOUR;
+/** Ended waits: the waiting-calls history looks back one hour. */
+const WAITS_KEEP_MS = 2 * HOUR;
 /** prune after every this many applied events */
-export const PRUNE_EVERY = 2_000;
+export const PRUNE_EVERY = 10_000;
 
 /** Drops old ids (by stream time) and old records (by event time), in place. */
 export function pruneState(s: State, seen: Set<string>): void {
   const now = s.latestTs;
   let cut = 0;
-  while (cut < s.seen.length && (s.seen[cut]![1] < now - SEEN_KEEP_MS || s.seen.length - cut > SEEN_MAX)) {
-    seen.delete(s.seen[cut]![0]);
+  const ids = s.seen.ids;
+  const at = s.seen.at;
+  while (cut < ids.length && (at[cut]! < now - SEEN_KEEP_MS || ids.length - cut > SEEN_MAX)) {
+    seen.delete(ids[cut]!);
     cut++;
   }
-  if (cut) s.seen.splice(0, cut);
+  if (cut) {
+    ids.splice(0, cut);
+    at.splice(0, cut);
+  }
   // records are judged on event times; a source clock running ahead cannot push "now" past the log's own time
   const recordsNow = Math.min(now, s.maxEventTs ?? now);
   const old = recordsNow - HISTORY_KEEP_MS;
   // (deleting the current entry while iterating a Map is safe)
   for (const [id, c] of s.calls) {
     // a call silent for two days is over, whatever its last event said
-    if (c.lastTs < old && !isWrapPending(s, c)) s.calls.delete(id);
+    if (c.lastTs < old && !isWrapPending(s, c)) {
+      s.calls.delete(id);
+      s.waiting.delete(id);
+    }
   }
+  s.recentWaits = s.recentWaits.filter(([, end]) => end >= recordsNow - WAITS_KEEP_MS);
+  const windowsFrom = recordsNow - WINDOWS_KEEP_MS;
+  for (const m of [s.windows.days, s.windows.shifts, s.windows.intervals, s.categoriesByDay]) {
+    for (const key of m.keys()) if (key < windowsFrom) m.delete(key);
+  }
+  for (const [id, ts] of s.ticketIds) if (ts < old) s.ticketIds.delete(id);
   for (const [id, m] of s.missed) if (m.returnedAt !== null && m.returnedAt < old) s.missed.delete(id);
-  s.tickets = s.tickets.filter((t) => t.ts >= old);
   for (const [id, i] of s.incidents) if (i.resolvedAt !== null && i.resolvedAt < old) s.incidents.delete(id);
   for (const [id, ack] of s.alertAcks) if (ack.at < old) s.alertAcks.delete(id);
   for (const [id, a] of s.agents) {

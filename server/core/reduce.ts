@@ -3,9 +3,12 @@
  * the same stream gives the same state on every node. Odd sequences are applied as far as they make
  * sense and counted as anomalies; valid events never make it throw.
  */
-import type { EventOf, HotlineEvent } from '../../shared/events';
+import type { CenterConfig } from '../../shared/config';
+import { CATEGORIES, type Category, type EventOf, type HotlineEvent } from '../../shared/events';
 import type { AgentState } from '../../shared/snapshot';
-import { emptyState, type AgentRec, type CallRec, type State } from './state';
+import { intervalStart, shiftAt, startOfDay } from '../../shared/time';
+import { applyContribution, contributionOf, emptySums, sameContribution, type WindowSums } from './metrics';
+import { emptyState, type AgentRec, type CallRec, type CountedCall, type State } from './state';
 import { PRUNE_EVERY, pruneState } from './prune';
 import { streamIdMs } from './stream-id';
 
@@ -21,10 +24,16 @@ const SIGNED_IN: ReadonlySet<AgentState> = new Set(['available', 'ringing', 'tal
 export class Reducer {
   readonly state: State;
   private readonly seen: Set<string>;
+  /** calls changed by the event being applied: their windows' totals are brought up to date after it */
+  private readonly touched = new Set<CallRec>();
 
-  constructor(state: State = emptyState()) {
+  /** `config` must be the one `derive` is given: the running totals are classified by it. */
+  constructor(
+    private readonly config: CenterConfig,
+    state: State = emptyState(config),
+  ) {
     this.state = state;
-    this.seen = new Set(state.seen.map(([id]) => id));
+    this.seen = new Set(state.seen.ids);
   }
 
   /** Counts an entry that failed validation (it is not applied). */
@@ -44,11 +53,14 @@ export class Reducer {
     }
     const arrival = streamIdMs(streamId) || event.ts;
     this.seen.add(event.id);
-    s.seen.push([event.id, arrival]);
+    s.seen.ids.push(event.id);
+    s.seen.at.push(arrival);
     s.latestTs = Math.max(s.latestTs, arrival);
     s.maxEventTs = Math.max(s.maxEventTs ?? 0, event.ts);
     s.counters.applied++;
     this.dispatch(event);
+    for (const c of this.touched) this.recount(c);
+    this.touched.clear();
     this.updateNoAgent(event.ts);
     // pruning points are fixed by the stream (the saved count of applied events), not by this
     // object's lifetime, so a node restarted from a snapshot prunes exactly where others do
@@ -95,7 +107,7 @@ export class Reducer {
         const a = this.agent(e.agentId, e.ts);
         const reason = e.reason ?? null;
         if (a.state !== 'busy' || a.reason !== reason) this.setState(a, 'busy', e.ts, reason);
-        a.restricted.push({ ts: e.ts, type: 'busy', seat: null, takenOverAt: null });
+        a.restricted.push({ ts: e.ts, type: 'busy', seat: null, takenOverAt: null, ...this.shiftOf(e.ts) });
         return;
       }
       case 'agent.ready': {
@@ -111,7 +123,7 @@ export class Reducer {
         const takenOverAt = wasIn && taker && taker !== a.id ? e.ts : null;
         if (wasIn) this.leaveSeat(a, e.ts);
         if (a.state !== 'logged_in') this.setState(a, 'logged_in', e.ts);
-        a.restricted.push({ ts: e.ts, type: 'signout', seat: wasIn ? a.seat : null, takenOverAt });
+        a.restricted.push({ ts: e.ts, type: 'signout', seat: wasIn ? a.seat : null, takenOverAt, ...this.shiftOf(e.ts) });
         return;
       }
       case 'agent.logout': {
@@ -153,7 +165,7 @@ export class Reducer {
         c.status = 'waiting';
         c.queue = e.queue;
         c.waitingSince = e.ts;
-        openWait(c, e.ts);
+        this.openWait(c, e.ts);
         return;
       }
       case 'call.ended':
@@ -171,11 +183,15 @@ export class Reducer {
         return;
       }
       case 'ticket.created': {
-        if (this.state.tickets.some((t) => t.ticketId === e.ticketId)) {
+        if (this.state.ticketIds.has(e.ticketId)) {
           this.anomaly();
           return;
         }
-        this.state.tickets.push({ ts: e.ts, category: e.category, ticketId: e.ticketId });
+        this.state.ticketIds.set(e.ticketId, e.ts);
+        const day = startOfDay(e.ts, this.config.timeZone);
+        let counts = this.state.categoriesByDay.get(day);
+        if (!counts) this.state.categoriesByDay.set(day, (counts = Object.fromEntries(CATEGORIES.map((k) => [k, 0])) as Record<Category, number>));
+        counts[e.category]++;
         return;
       }
       case 'incident.raised': {
@@ -252,16 +268,19 @@ export class Reducer {
         legs: [],
         waits: [[ts, null]],
         lastTs: ts,
+        counted: null,
       };
       this.state.calls.set(id, c);
     }
     c.lastTs = ts;
+    this.touched.add(c);
     return c;
   }
 
   /** Changes an agent's state. Any agent event also ends a pending wrap-up leg. */
   private setState(a: AgentRec, state: AgentState, ts: number, reason: string | null = null, callId: string | null = null): void {
     if (state !== 'wrapup') this.endWrap(a, ts);
+    this.state.availableAgents += Number(state === 'available') - Number(a.state === 'available');
     a.state = state;
     a.since = ts;
     a.reason = state === 'busy' ? reason : null;
@@ -274,7 +293,10 @@ export class Reducer {
     const c = this.state.calls.get(a.wrapCallId);
     a.wrapCallId = null;
     const leg = c?.legs.findLast((l) => l.agentId === a.id && l.end !== null && l.wrapEnd === null);
-    if (leg) leg.wrapEnd = Math.max(ts, leg.end!);
+    if (leg) {
+      leg.wrapEnd = Math.max(ts, leg.end!);
+      this.touched.add(c!);
+    }
   }
 
   private leaveSeat(a: AgentRec, ts: number): void {
@@ -317,11 +339,14 @@ export class Reducer {
         legs: [],
         waits: [[e.ts, null]],
         lastTs: e.ts,
+        counted: null,
       };
       this.state.calls.set(e.callId, c);
+      this.touched.add(c);
       return;
     }
     c.lastTs = e.ts;
+    this.touched.add(c);
     if (c.status === 'ended' || c.status === 'abandoned') {
       this.anomaly();
       return;
@@ -340,7 +365,7 @@ export class Reducer {
     c.status = 'waiting';
     c.queue = e.queue ?? c.queue;
     c.waitingSince = e.ts;
-    openWait(c, e.ts);
+    this.openWait(c, e.ts);
   }
 
   private callAnswered(e: EventOf<'call.answered'>): void {
@@ -357,11 +382,12 @@ export class Reducer {
       // the agent's previous call never ended: close its leg here
       this.anomaly();
       const prev = this.state.calls.get(a.callId);
+      if (prev) this.touched.add(prev);
       if (prev && prev.status === 'talking') this.endTalk(prev, e.ts, a.id, false);
       if (prev && prev.status === 'talking') prev.status = 'ended';
     }
     if (c.answeredAt === null && c.abandonedAt === null) c.answeredAt = e.ts;
-    closeWait(c, e.ts);
+    this.closeWait(c, e.ts);
     c.status = 'talking';
     c.ringingAgent = null;
     c.talkingAgent = a.id;
@@ -405,7 +431,7 @@ export class Reducer {
     if (ended) this.anomaly();
     if (c.ringingAgent) this.releaseRinging(c, ts);
     if (c.answeredAt === null) c.abandonedAt = ts;
-    closeWait(c, ts);
+    this.closeWait(c, ts);
     c.status = 'abandoned';
     c.waitingSince = null;
     if (c.caller && !this.state.missed.has(c.id)) {
@@ -444,16 +470,10 @@ export class Reducer {
   /** Tracks, per queue, since when calls wait there with no agent available (rule no_agent_available). */
   private updateNoAgent(ts: number): void {
     const s = this.state;
-    let anyAvailable = false;
-    for (const a of s.agents.values()) {
-      if (a.state === 'available') {
-        anyAvailable = true;
-        break;
-      }
-    }
+    if (s.noAgentSince.size === 0 && (s.availableAgents > 0 || s.waiting.size === 0)) return; // the common case, allocation-free
     const waitingQueues = new Set<string>();
-    if (!anyAvailable) {
-      for (const c of s.calls.values()) if (c.status === 'waiting') waitingQueues.add(c.queue);
+    if (s.availableAgents === 0) {
+      for (const id of s.waiting) waitingQueues.add(s.calls.get(id)!.queue);
     }
     for (const q of s.noAgentSince.keys()) if (!waitingQueues.has(q)) s.noAgentSince.delete(q);
     for (const q of waitingQueues) if (!s.noAgentSince.has(q)) s.noAgentSince.set(q, ts);
@@ -463,23 +483,67 @@ export class Reducer {
   prune(): void {
     pruneState(this.state, this.seen);
   }
+
+  /** Starts a new wait (closing one still open: a re-route restarts the wait). */
+  private openWait(c: CallRec, ts: number): void {
+    this.closeWait(c, ts);
+    c.waits.push([ts, null]);
+  }
+
+  private closeWait(c: CallRec, ts: number): void {
+    const last = c.waits[c.waits.length - 1];
+    if (!last || last[1] !== null) return;
+    last[1] = Math.max(ts, last[0]);
+    this.state.recentWaits.push([last[0], last[1]]);
+  }
+
+  private shiftOf(ts: number): { shiftStart: number; shiftEnd: number } {
+    const sh = shiftAt(ts, this.config);
+    return { shiftStart: sh.start, shiftEnd: sh.end };
+  }
+
+  /**
+   * Brings the windows' totals up to date with a call that changed: its old terms out, its new
+   * ones in (nothing when they are equal, the common case of a ring or a wrap-up of an uncounted leg).
+   */
+  private recount(c: CallRec): void {
+    if (c.status === 'waiting') this.state.waiting.add(c.id);
+    else this.state.waiting.delete(c.id);
+    const terms = contributionOf(c, this.config.thresholds);
+    const old = c.counted;
+    if (old && terms && old.queuedAt === c.firstQueuedAt && sameContribution(old.terms, terms)) return;
+    if (old) this.count(old, -1);
+    if (!terms) {
+      c.counted = null;
+      return;
+    }
+    const q = c.firstQueuedAt!;
+    const tz = this.config.timeZone;
+    c.counted =
+      old && old.queuedAt === q
+        ? { ...old, terms }
+        : { queuedAt: q, day: startOfDay(q, tz), shift: shiftAt(q, this.config).start, interval: intervalStart(q, tz), terms };
+    this.count(c.counted, 1);
+  }
+
+  private count(k: CountedCall, sign: 1 | -1): void {
+    const w = this.state.windows;
+    applyContribution(sumsAt(w.days, k.day), k.terms, sign);
+    applyContribution(sumsAt(w.shifts, k.shift), k.terms, sign);
+    applyContribution(sumsAt(w.intervals, k.interval), k.terms, sign);
+  }
 }
 
-/** Starts a new wait (closing one still open: a re-route restarts the wait). */
-function openWait(c: CallRec, ts: number): void {
-  closeWait(c, ts);
-  (c.waits ??= []).push([ts, null]);
-}
-
-function closeWait(c: CallRec, ts: number): void {
-  const last = c.waits?.[c.waits.length - 1];
-  if (last && last[1] === null) last[1] = Math.max(ts, last[0]);
+function sumsAt(m: Map<number, WindowSums>, key: number): WindowSums {
+  let s = m.get(key);
+  if (!s) m.set(key, (s = emptySums()));
+  return s;
 }
 
 
 /** Convenience for tests and replays: the state after applying `events` to an empty one. */
-export function reduce(events: Iterable<HotlineEvent>): State {
-  const r = new Reducer();
+export function reduce(events: Iterable<HotlineEvent>, config: CenterConfig): State {
+  const r = new Reducer(config);
   for (const e of events) r.apply(e);
   return r.state;
 }

@@ -6,7 +6,7 @@
 import type { CenterConfig, Thresholds } from '../../shared/config';
 import { alertText } from '../../shared/alert-text';
 import type { AlertParams, AlertRule, AlertView, WindowStats } from '../../shared/snapshot';
-import { shiftAt, shiftBoundaries, type ShiftWindow } from '../../shared/time';
+import { shiftBoundaries, type ShiftWindow } from '../../shared/time';
 import { hasAck, leadAckDeadline } from './incidents';
 import type { AgentRec, State } from './state';
 
@@ -23,7 +23,12 @@ export interface RuleContext {
   shiftStats: WindowStats;
 }
 
-export function deriveAlerts(state: State, now: number, config: CenterConfig, ctx: RuleContext): AlertView[] {
+/** The previous derive's alerts by id, reused when unchanged (see ViewCache in derive.ts). */
+export interface AlertMemo {
+  alerts: Map<string, AlertView>;
+}
+
+export function deriveAlerts(state: State, now: number, config: CenterConfig, ctx: RuleContext, memo: AlertMemo = { alerts: new Map() }): AlertView[] {
   const t = config.thresholds;
   const drafts: Draft[] = [];
   callRules(state, now, t, drafts);
@@ -43,11 +48,20 @@ export function deriveAlerts(state: State, now: number, config: CenterConfig, ct
     });
   }
   const alerts: AlertView[] = [];
+  const seen = new Map<string, AlertView>();
   for (const d of drafts) {
     const ack = state.alertAcks.get(d.id);
     if (ack && CLEARED_BY_ACK.has(d.rule)) continue;
-    alerts.push({ ...d, message: alertText(d, 'zh-CN'), acknowledgedBy: ack?.by ?? null, acknowledgedAt: ack?.at ?? null });
+    const by = ack?.by ?? null;
+    const at = ack?.at ?? null;
+    let a = memo.alerts.get(d.id);
+    if (!a || a.severity !== d.severity || a.since !== d.since || a.acknowledgedBy !== by || a.acknowledgedAt !== at || !sameParams(a.params, d.params)) {
+      a = { ...d, message: alertText(d, 'zh-CN'), acknowledgedBy: by, acknowledgedAt: at };
+    }
+    seen.set(a.id, a);
+    alerts.push(a);
   }
+  memo.alerts = seen;
   alerts.sort(
     (a, b) =>
       Number(b.severity === 'critical') - Number(a.severity === 'critical') ||
@@ -58,8 +72,8 @@ export function deriveAlerts(state: State, now: number, config: CenterConfig, ct
 }
 
 function callRules(state: State, now: number, t: Thresholds, out: Draft[]): void {
-  for (const c of state.calls.values()) {
-    if (c.status !== 'waiting') continue;
+  for (const id of state.waiting) {
+    const c = state.calls.get(id)!;
     const since = c.waitingSince ?? c.lastTs;
     const wait = now - since;
     if (wait < t.waitWarnSec * SEC) continue;
@@ -164,15 +178,14 @@ function restrictedRule(state: State, a: AgentRec, now: number, config: CenterCo
   for (const r of a.restricted) {
     if (r.ts > now) continue;
     if (r.type === 'signout' && r.takenOverAt !== null && r.takenOverAt <= now && r.takenOverAt - r.ts <= w) continue;
-    const sh = shiftAt(r.ts, config);
-    if (sh.end <= now) continue; // that shift is over: the alert ended with it
-    if (!(r.ts < sh.start + w || r.ts >= sh.end - w)) continue;
-    if (openId !== null && openShift === sh.start) {
+    if (r.shiftEnd <= now) continue; // that shift is over: the alert ended with it
+    if (!(r.ts < r.shiftStart + w || r.ts >= r.shiftEnd - w)) continue;
+    if (openId !== null && openShift === r.shiftStart) {
       const ack = state.alertAcks.get(openId);
       if (!ack || r.ts <= ack.at) continue; // still the same alert
     }
     openId = `restricted_window:${a.id}:${r.ts}`;
-    openShift = sh.start;
+    openShift = r.shiftStart;
     out.push({
       id: openId,
       rule: 'restricted_window',
@@ -252,3 +265,10 @@ function incidentRules(state: State, now: number, t: Thresholds, out: Draft[]): 
   }
 }
 
+
+function sameParams(a: AlertParams, b: AlertParams): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (a[k] !== b[k]) return false;
+  return true;
+}

@@ -9,6 +9,7 @@
  * into JSON text for the snapshot and back.
  */
 import type { AgentState } from '../../shared/snapshot';
+import type { CenterConfig } from '../../shared/config';
 import type { Category, IncidentSeverity } from '../../shared/events';
 
 export interface AgentRec {
@@ -36,6 +37,9 @@ export interface RestrictedRec {
   seat: string | null;
   /** for a signout: when another agent signed in at that seat afterwards (a handover), else null */
   takenOverAt: number | null;
+  /** the shift `ts` falls in (start, end), worked out once when the event is applied */
+  shiftStart: number;
+  shiftEnd: number;
 }
 
 export interface LegRec {
@@ -66,6 +70,49 @@ export interface CallRec {
   /** every wait of the call: [start, end or null while waiting] (for the waiting-calls history) */
   waits: [number, number | null][];
   lastTs: number;
+  /** what the call adds to its windows now, and which windows those are (null: none) */
+  counted: CountedCall | null;
+}
+
+/**
+ * Running sums of one window (a day, a shift or an interval). Plain data: it is part of the state.
+ * Durations are summed in whole milliseconds, so adding and removing a call's terms is exact.
+ */
+export interface WindowSums {
+  offered: number;
+  answered: number;
+  abandoned: number;
+  shortAbandoned: number;
+  answeredInSL: number;
+  /** sum of the waits of answered calls (ms) */
+  waitSum: number;
+  /** longest wait of an answered or abandoned call (ms); only grows (see decisions.md) */
+  maxWait: number | null;
+  /** ms */
+  talkSum: number;
+  talkN: number;
+  /** ms */
+  handleSum: number;
+  handleN: number;
+}
+
+/** What one call adds to each of its windows: the sums' terms for that call. */
+export type Contribution = Omit<WindowSums, 'maxWait' | 'offered'> & { wait: number | null };
+
+/** The windows a call was counted in (by its first queueing) and what it added to them. */
+export interface CountedCall {
+  queuedAt: number;
+  day: number;
+  shift: number;
+  interval: number;
+  terms: Contribution;
+}
+
+/** Running totals per window, keyed by the window's start (epoch ms). */
+export interface Windows {
+  days: Map<number, WindowSums>;
+  shifts: Map<number, WindowSums>;
+  intervals: Map<number, WindowSums>;
 }
 
 export interface MissedRec {
@@ -102,12 +149,6 @@ export interface SeatRec {
   vacatedBy: string | null;
 }
 
-export interface TicketRec {
-  ts: number;
-  category: Category;
-  ticketId: string;
-}
-
 export interface AlertAck {
   by: string;
   at: number;
@@ -116,17 +157,29 @@ export interface AlertAck {
 
 export interface State {
   v: typeof STATE_VERSION;
+  /** the settings the running totals were computed with (`configKey`): a state of others is not loaded */
+  configKey: string;
   agents: Map<string, AgentRec>;
   calls: Map<string, CallRec>;
+  /** ids of the calls waiting now (status 'waiting'): what the screens' queue is made of */
+  waiting: Set<string>;
+  /** how many agents are available now */
+  availableAgents: number;
+  /** waits that ended recently, [start, end], for the waiting-calls history of the last hour */
+  recentWaits: [number, number][];
+  windows: Windows;
   missed: Map<string, MissedRec>;
-  tickets: TicketRec[];
+  /** ticket ids seen (with their ts), to count a ticket once */
+  ticketIds: Map<string, number>;
+  /** tickets per category, by the local day they were created */
+  categoriesByDay: Map<number, Record<Category, number>>;
   incidents: Map<string, IncidentRec>;
   alertAcks: Map<string, AlertAck>;
   seats: Map<string, SeatRec>;
   /** per queue: since when calls wait there while no agent is available (absent: not the case) */
   noAgentSince: Map<string, number>;
-  /** event ids applied recently, oldest first, for idempotency: [id, ts] */
-  seen: [string, number][];
+  /** event ids applied recently, oldest first, for idempotency, with their stream times (two columns: no tuple per event) */
+  seen: { ids: string[]; at: number[] };
   /** the newest stream time seen (ms of the stream IDs, set by Redis on append): drives id pruning */
   latestTs: number;
   /** the newest event `ts` seen */
@@ -135,44 +188,70 @@ export interface State {
 }
 
 /** Bumped whenever the shape changes: a snapshot of another version is not loaded (the node replays). */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
-export function emptyState(): State {
+/**
+ * The settings the reducer's running totals depend on (time zone, shifts, the two thresholds that
+ * classify a call). A snapshot made under other settings is not loaded: the node replays instead.
+ */
+export function configKey(config: CenterConfig): string {
+  const t = config.thresholds;
+  return JSON.stringify([config.timeZone, config.shifts.map((x) => x.startMin), t.slThresholdSec, t.shortAbandonSec]);
+}
+
+export function emptyState(config: CenterConfig): State {
   return {
     v: STATE_VERSION,
+    configKey: configKey(config),
     agents: new Map(),
     calls: new Map(),
+    waiting: new Set(),
+    availableAgents: 0,
+    recentWaits: [],
+    windows: { days: new Map(), shifts: new Map(), intervals: new Map() },
     missed: new Map(),
-    tickets: [],
+    ticketIds: new Map(),
+    categoriesByDay: new Map(),
     incidents: new Map(),
     alertAcks: new Map(),
     seats: new Map(),
     noAgentSince: new Map(),
-    seen: [],
+    seen: { ids: [], at: [] },
     latestTs: 0,
     maxEventTs: 0,
     counters: { rejected: 0, duplicates: 0, anomalies: 0, applied: 0 },
   };
 }
 
-const MAP_FIELDS = ['agents', 'calls', 'missed', 'incidents', 'alertAcks', 'seats', 'noAgentSince'] as const;
+const MAP_FIELDS = ['agents', 'calls', 'missed', 'ticketIds', 'categoriesByDay', 'incidents', 'alertAcks', 'seats', 'noAgentSince'] as const;
+const WINDOW_FIELDS = ['days', 'shifts', 'intervals'] as const;
 
-/** The state as JSON text (maps as arrays of [key, value] pairs), for the snapshot store. */
+/** The state as JSON text (maps and sets as arrays), for the snapshot store. */
 export function encodeState(state: State): string {
-  return JSON.stringify(state, (_key, value: unknown) => (value instanceof Map ? [...value] : value));
+  return JSON.stringify(state, (_key, value: unknown) => (value instanceof Map || value instanceof Set ? [...value] : value));
 }
 
 /**
- * The state from `encodeState`'s text, or null when it is of another version or not a state at all
- * (the node then replays the log). Keys stay strings inside pairs, so no key can reach a prototype.
+ * The state from `encodeState`'s text, or null when it is of another version, of other settings
+ * (`configKey`), or not a state at all (the node then replays the log). Keys stay strings inside
+ * pairs, so no key can reach a prototype.
  */
-export function decodeState(text: string): State | null {
+export function decodeState(text: string, config: CenterConfig): State | null {
   const raw: unknown = JSON.parse(text);
-  if (raw === null || typeof raw !== 'object' || (raw as { v?: unknown }).v !== STATE_VERSION) return null;
+  if (raw === null || typeof raw !== 'object') return null;
   const s = raw as Record<string, unknown>;
+  if (s.v !== STATE_VERSION || s.configKey !== configKey(config)) return null;
   for (const f of MAP_FIELDS) {
     if (!Array.isArray(s[f])) return null;
-    s[f] = new Map(s[f] as [string, unknown][]);
+    s[f] = new Map(s[f] as [unknown, unknown][]);
+  }
+  if (!Array.isArray(s.waiting)) return null;
+  s.waiting = new Set(s.waiting as string[]);
+  const w = s.windows as Record<string, unknown> | null;
+  if (w === null || typeof w !== 'object') return null;
+  for (const f of WINDOW_FIELDS) {
+    if (!Array.isArray(w[f])) return null;
+    w[f] = new Map(w[f] as [number, unknown][]);
   }
   return s as unknown as State;
 }

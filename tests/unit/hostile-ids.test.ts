@@ -66,7 +66,7 @@ describe('ids named like JavaScript built-ins', () => {
     const before = prototypeNames();
     fc.assert(
       fc.property(streamArb, (stream) => {
-        const reducer = new Reducer();
+        const reducer = new Reducer(config);
         let now = sh(2026, 11, 29, 7, 50);
         let prev = derive(reducer.state, now, config, '0-0');
         const client: Snapshot = JSON.parse(JSON.stringify(prev));
@@ -88,7 +88,7 @@ describe('ids named like JavaScript built-ins', () => {
         expect(new Set(shown).size).toBe(shown.length);
         for (const id of agents) expect(shown).toContain(id);
         // the stored state round-trips: a restarted node carries on identically
-        const copy = new Reducer(decodeState(encodeState(reducer.state))!);
+        const copy = new Reducer(config, decodeState(encodeState(reducer.state), config)!);
         expect(derive(copy.state, now + 60_000, config, 'x')).toEqual(derive(reducer.state, now + 60_000, config, 'x'));
       }),
       { seed: 20261129, numRuns: 150 },
@@ -98,7 +98,7 @@ describe('ids named like JavaScript built-ins', () => {
   });
 
   it('the event of the review: an agent "__proto__" signs in and is shown like any other', () => {
-    const r = new Reducer();
+    const r = new Reducer(config);
     const t = sh(2026, 11, 29, 10, 0);
     const e = (type: string, extra: Record<string, unknown>, n: number) => hotlineEvent.parse({ v: 1, id: `p${n}`, type, ts: t + n, ...extra }) as HotlineEvent;
     r.apply(e('agent.login', { agentId: '__proto__' }, 1));

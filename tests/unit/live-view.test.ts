@@ -22,6 +22,7 @@ vi.mock('../../server/core/derive', () => ({
     queue: { waiting: state.waiting, longestWaitSec: state.longestWaitSec },
     alerts: state.alerts.map((id) => ({ id })),
   }),
+  ViewCache: class {},
 }));
 
 /** The part of a Replica LiveView uses: state, cursor, onChange. */

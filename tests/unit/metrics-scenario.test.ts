@@ -59,7 +59,7 @@ const events = [
 ];
 
 describe('hand-computed scenario at 09:05', () => {
-  const r = new Reducer();
+  const r = new Reducer(config);
   for (const e of events) r.apply(e);
   const snap = derive(r.state, s(300), config, '1-0');
 

@@ -53,7 +53,7 @@ function randomEvent(r: () => number, ts: number): HotlineEvent {
 describe('patches', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('replaying every patch onto the first snapshot equals the latest (seed %i)', (seed) => {
     const r = rng(seed);
-    const reducer = new Reducer();
+    const reducer = new Reducer(config);
     let now = sh(2026, 11, 29, 7, 40); // crosses the 08:00 shift boundary
     let prev = derive(reducer.state, now, config, '0-0');
     const client: Snapshot = structuredClone(prev);
@@ -72,7 +72,7 @@ describe('patches', () => {
   });
 
   it('a patch follows the change, not the state: one agent going busy among 300', () => {
-    const reducer = new Reducer();
+    const reducer = new Reducer(config);
     const t = sh(2026, 11, 29, 10, 0);
     for (let i = 0; i < 300; i++) reducer.apply(ev('agent.signin', t, { agentId: `${2000 + i}`, seat: `S${i}` }));
     const before = derive(reducer.state, t + 1000, config, '1-0');
@@ -85,7 +85,7 @@ describe('patches', () => {
   });
 
   it('no operations when nothing changed', () => {
-    const reducer = new Reducer();
+    const reducer = new Reducer(config);
     reducer.apply(ev('agent.signin', sh(2026, 11, 29, 10, 0), { agentId: 'a' }));
     const a = derive(reducer.state, sh(2026, 11, 29, 10, 1), config, '1-0');
     const b = derive(reducer.state, sh(2026, 11, 29, 10, 1), config, '1-0');

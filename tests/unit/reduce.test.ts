@@ -4,6 +4,7 @@ import { defaultConfig } from '../../shared/config';
 import type { HotlineEvent } from '../../shared/events';
 import { derive } from '../../server/core/derive';
 import { Reducer } from '../../server/core/reduce';
+import { PRUNE_EVERY } from '../../server/core/prune';
 import { decodeState, encodeState } from '../../server/core/state';
 import { ev } from '../helpers/events';
 
@@ -11,7 +12,7 @@ const config = defaultConfig();
 const T = Date.UTC(2026, 10, 29, 2, 0, 0); // 10:00 Shanghai
 
 function run(events: HotlineEvent[]) {
-  const r = new Reducer();
+  const r = new Reducer(config);
   for (const e of events) r.apply(e);
   return r;
 }
@@ -155,13 +156,16 @@ describe('idempotency and odd input', () => {
   });
 
   it('ids are remembered for at least 24 hours of log time, then forgotten (bounded memory)', () => {
-    const r = new Reducer();
+    const r = new Reducer(config);
     const first = ev('agent.login', T, { agentId: 'a' });
     r.apply(first, `${T}-0`);
-    for (let i = 1; i <= 2100; i++) r.apply(ev('agent.ready', T + i, { agentId: 'a' }), `${T + i * 30_000}-0`); // 17.5 h
+    // more than one pruning point's worth of events, spread over 17.5 hours of log time
+    const n = PRUNE_EVERY + 100;
+    for (let i = 1; i <= n; i++) r.apply(ev('agent.ready', T + i, { agentId: 'a' }), `${T + Math.floor((i * 63_000_000) / n)}-0`);
     expect(r.apply(first, `${T + 24 * 3_600_000}-0`)).toBe(false);
-    for (let i = 0; i < 2100; i++) r.apply(ev('agent.ready', T, { agentId: 'a' }), `${T + 43 * 3_600_000 + i}-0`);
-    expect(r.state.seen.length).toBeLessThan(2200);
+    for (let i = 0; i < n; i++) r.apply(ev('agent.ready', T, { agentId: 'a' }), `${T + 43 * 3_600_000 + i}-0`);
+    expect(r.state.seen.ids.length).toBeLessThan(n + 100);
+    expect(r.state.seen.at.length).toBe(r.state.seen.ids.length);
     expect(r.apply(first, `${T + 44 * 3_600_000}-0`)).toBe(true);
   });
 
@@ -188,15 +192,15 @@ describe('idempotency and odd input', () => {
 
   it('a stored state of another version, or not a state, is not loaded', () => {
     const v1 = JSON.stringify({ v: 1, agents: {}, calls: {}, missed: {}, tickets: [], incidents: {}, alertAcks: {}, seats: {}, noAgentSince: {}, seen: [] });
-    expect(decodeState(v1)).toBeNull();
-    expect(decodeState('[]')).toBeNull();
-    expect(decodeState('{"v":2,"agents":{}}')).toBeNull();
+    expect(decodeState(v1, config)).toBeNull();
+    expect(decodeState('[]', config)).toBeNull();
+    expect(decodeState('{"v":2,"agents":{}}', config)).toBeNull();
   });
 
   it('the state survives the snapshot encoding round trip and carries on identically', () => {
     const events = [ev('call.queued', T, { callId: 'c', caller: '13812345678' }), ev('call.answered', T + 3000, { callId: 'c', agentId: 'a' })];
     const a = run(events);
-    const b = new Reducer(decodeState(encodeState(a.state))!);
+    const b = new Reducer(config, decodeState(encodeState(a.state), config)!);
     const more = [ev('call.ended', T + 9000, { callId: 'c' }), events[0]!];
     for (const e of more) {
       a.apply(e);

@@ -16,7 +16,7 @@ const S = 1000;
 const M = 60_000;
 
 function alertsAt(events: HotlineEvent[], now: number, cfg = config): AlertView[] {
-  const r = new Reducer();
+  const r = new Reducer(cfg);
   for (const e of events) r.apply(e);
   return derive(r.state, now, cfg, '1-0').alerts;
 }
@@ -287,7 +287,7 @@ describe('acknowledgements', () => {
 describe('incident escalation ladder', () => {
   const raised = ev('incident.raised', T, { incidentId: 'i', title: '室外燃气泄漏', severity: 'major', location: '中华路与人民路交叉口', agentId: '1001' });
   const view = (events: HotlineEvent[], now: number) => {
-    const r = new Reducer();
+    const r = new Reducer(config);
     for (const e of events) r.apply(e);
     return derive(r.state, now, config, '1-0').incidents[0]!;
   };

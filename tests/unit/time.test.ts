@@ -1,7 +1,8 @@
 /** Calendar arithmetic in any IANA zone: days, 30-minute buckets and shifts, including DST days. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../shared/config';
-import { intervalStart, intervalStarts, shiftAt, shiftBoundaries, startOfDay, zonedEpoch } from '../../shared/time';
+import { intervalStart, intervalStarts, localParts, shiftAt, shiftBoundaries, startOfDay, zonedEpoch } from '../../shared/time';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -82,4 +83,45 @@ describe('shifts', () => {
     const s = shiftAt(Date.UTC(2026, 2, 8, 8, 0), ny); // 04:00 EDT, in 夜班 00:00–08:00 (7 real hours)
     expect([s.name, (s.end - s.start) / 3_600_000]).toEqual(['夜班', 7]);
   });
+});
+
+describe('wall-clock fields from the cached quarter-hour offset', () => {
+  const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns', 'Pacific/Chatham'];
+  const formats = new Map(
+    zones.map((tz) => [tz, new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })]),
+  );
+  const intl = (ms: number, tz: string) => {
+    const f = formats.get(tz)!;
+    const o = Object.fromEntries(f.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+    return [Number(o.year), Number(o.month), Number(o.day), Number(o.hour), Number(o.minute), Number(o.second)];
+  };
+  it('agree with Intl at random instants of 2020–2030 in zones with DST, half-hour and 45-minute offsets', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), (tz, ms) => {
+        const p = localParts(ms, tz);
+        expect([p.year, p.month, p.day, p.hour, p.minute, p.second]).toEqual(intl(ms, tz));
+      }),
+      { seed: 15, numRuns: 3000 },
+    );
+  });
+  it('agree with Intl a second either side of every transition of 2026', () => {
+    const offsetOf = (ms: number, tz: string) => {
+      const [y, mo, d, h, mi, sec] = intl(ms, tz) as [number, number, number, number, number, number];
+      return Date.UTC(y, mo - 1, d, h, mi, sec) - ms;
+    };
+    let transitions = 0;
+    for (const tz of zones) {
+      for (let h = Date.UTC(2026, 0, 1); h < Date.UTC(2027, 0, 1); h += 3_600_000) {
+        if (offsetOf(h, tz) === offsetOf(h + 3_600_000, tz)) continue;
+        transitions++;
+        for (let q = h; q <= h + 3_600_000; q += 15 * 60_000) {
+          for (const at of [q - 1000, q, q + 1000]) {
+            const p = localParts(at, tz);
+            expect([p.year, p.month, p.day, p.hour, p.minute, p.second]).toEqual(intl(at, tz));
+          }
+        }
+      }
+    }
+    expect(transitions).toBe(10); // two a year in New York, London, Lord Howe, St John's and Chatham
+  }, 60_000);
 });

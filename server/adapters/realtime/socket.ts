@@ -79,14 +79,14 @@ export function attachRealtime(
     next();
   });
 
-  // One broadcast per role room, never a loop over sockets: socket.io encodes the packet once per
-  // room. An empty room is skipped (socket.io would still encode the packet for nobody).
+  // One broadcast, never a loop over sockets: every role sees the same patch today, so it goes to
+  // the role rooms in use in a single emit, which socket.io encodes once for all of them. (A role
+  // with a view of its own would get its own emit here.)
   const rooms = Object.values(ROLE_ROOMS);
   const unsubscribe = d.view.subscribe((pub) => {
     const patch: Patch = { cursor: pub.cursor, seq: pub.seq, serverTime: pub.serverTime, ops: pub.ops };
-    for (const room of rooms) {
-      if (io.sockets.adapter.rooms.get(room)?.size) io.to(room).emit('patch', patch);
-    }
+    const inUse = rooms.filter((room) => io.sockets.adapter.rooms.get(room)?.size);
+    if (inUse.length) io.to(inUse).emit('patch', patch);
   });
 
   io.on('connection', (socket) => {
