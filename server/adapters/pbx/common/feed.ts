@@ -1,0 +1,336 @@
+/**
+ * What one PBX feed has told the wallboard, and the corrections a resync calls for. Protocol code
+ * (Asterisk AMI, FreeSWITCH ESL) turns PBX messages into v1 events and hands them to `emit`; on
+ * every (re)connect it builds a `PbxView` from the PBX's own snapshot and calls `reconcile`, which
+ * appends what changed during the gap, so nothing is lost or counted twice. Pure bookkeeping: the
+ * clock and the sink are given, and every event id is derived from PBX ids, never random.
+ */
+import type { HotlineEvent } from '../../../../shared/events';
+
+/** An event as the protocol code builds it: everything but the envelope's `v`. */
+export type FeedEvent = Omit<HotlineEvent, 'v'>;
+
+/** One agent as the PBX shows it in a resync. */
+export interface PbxAgent {
+  agentId: string;
+  name: string | null;
+  /** a member of at least one mapped queue (Asterisk) / logged in (FreeSWITCH) */
+  present: boolean;
+  paused: boolean;
+  /** pause reason (Asterisk PausedReason); FreeSWITCH has none */
+  reason: string | null;
+  /** when the agent logged in, if the PBX says (epoch ms) */
+  loginAt: number | null;
+  /** when the pause began, if the PBX says (epoch ms) */
+  pausedAt: number | null;
+  /** the PBX says the agent is on a call now (Asterisk InCall / FreeSWITCH state In a queue call) */
+  inCall: boolean;
+  /** seconds of wrap-up after each call (Asterisk Wrapuptime / FreeSWITCH wrap_up_time) */
+  wrapUpSec: number;
+}
+
+/** A call waiting in a mapped queue, as the PBX shows it in a resync. */
+export interface PbxWaitingCall {
+  callId: string;
+  queue: string;
+  caller: string | null;
+  /** when it joined the queue (epoch ms): the PBX's time, or now − Wait */
+  since: number;
+}
+
+/** A call being talked on, where the PBX can tell which (FreeSWITCH members in state Answered). */
+export interface PbxTalkingCall {
+  callId: string;
+  agentId: string;
+}
+
+export interface PbxView {
+  agents: PbxAgent[];
+  waiting: PbxWaitingCall[];
+  /** null when the PBX cannot tell which calls are in talk (Asterisk): agents' `inCall` decides */
+  talking: PbxTalkingCall[] | null;
+}
+
+export interface FeedSink {
+  /** appends the events to the wallboard's log, in order (all or nothing) */
+  append(events: HotlineEvent[]): Promise<void>;
+}
+
+interface ToldAgent {
+  name: string | null;
+  signedIn: boolean;
+  busy: boolean;
+  reason: string | null;
+  /** the call whose wrap-up this agent is in (an `agent.ready` is due when it ends) */
+  wrapCall: string | null;
+}
+
+interface ToldCall {
+  state: 'waiting' | 'ringing' | 'talking';
+  agentId: string | null;
+}
+
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export interface FeedOptions {
+  /** the feed's name (ADAPTER_NAME): every event id starts with it */
+  name: string;
+  sink: FeedSink;
+  now: () => number;
+  logger: { info(o: object, msg: string): void; warn(o: object, msg: string): void; error(o: object, msg: string): void };
+  timers?: Timers;
+  /** events kept while the wallboard cannot be reached; beyond, the oldest go (a resync repairs) */
+  maxPending?: number;
+}
+
+const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) };
+
+/** The part of an id that names the instant: the PBX's own time where the event has one. */
+export const idTime = (ms: number) => String(Math.round(ms));
+
+export class Feed {
+  private readonly agents = new Map<string, ToldAgent>();
+  private readonly calls = new Map<string, ToldCall>();
+  private readonly wrapUpSec = new Map<string, number>();
+  private readonly wrapTimers = new Map<string, unknown>();
+  private readonly pending: HotlineEvent[] = [];
+  private flushing: Promise<void> | null = null;
+  private stopped = false;
+  private readonly timers: Timers;
+  /** when the last PBX event was turned into wallboard events (epoch ms), for feed health */
+  lastEventAt: number | null = null;
+
+  constructor(private readonly o: FeedOptions) {
+    this.timers = o.timers ?? realTimers;
+  }
+
+  /** The id every event of this feed carries: `<feed>:<type>:<parts…>`, parts from the PBX. */
+  id(type: HotlineEvent['type'] | string, ...parts: (string | number)[]): string {
+    return [this.o.name, type, ...parts].join(':').slice(0, 128);
+  }
+
+  /** Remembers an agent's wrap-up time (from the PBX's member or agent record). */
+  setWrapUp(agentId: string, seconds: number): void {
+    this.wrapUpSec.set(agentId, Math.max(0, seconds));
+  }
+
+  /** Appends events (in order) and records what the wallboard has been told. */
+  emit(events: FeedEvent[], fromPbx = true): Promise<void> {
+    if (events.length === 0) return this.flushing ?? Promise.resolve();
+    if (fromPbx) this.lastEventAt = this.o.now();
+    for (const e of events) {
+      const full = { v: 1, ...e } as HotlineEvent;
+      this.track(full);
+      this.pending.push(full);
+    }
+    const max = this.o.maxPending ?? 100_000;
+    if (this.pending.length > max) {
+      const dropped = this.pending.splice(0, this.pending.length - max);
+      this.o.logger.error({ dropped: dropped.length }, 'the wallboard has been unreachable too long; oldest events dropped (the next resync repairs the states)');
+    }
+    return this.flush();
+  }
+
+  /**
+   * Compares what the PBX shows now with what the wallboard was told, and appends the corrections:
+   * agents present → signed in, paused → busy, gone → signed out; a caller waiting that the
+   * wallboard does not know → queued (at the PBX's join time); a call believed waiting or ringing
+   * that the PBX no longer has → abandoned (answered, when it rang at an agent who is on a call now
+   * and the PBX cannot say which call that is); a call believed in talk that the PBX no longer has →
+   * ended. Returns the corrections.
+   */
+  async reconcile(view: PbxView): Promise<FeedEvent[]> {
+    const now = this.o.now();
+    const out: FeedEvent[] = [];
+    const seen = new Set<string>();
+    const inCall = new Set<string>();
+    for (const a of view.agents) {
+      seen.add(a.agentId);
+      this.setWrapUp(a.agentId, a.wrapUpSec);
+      if (a.inCall) inCall.add(a.agentId);
+      const t = this.agents.get(a.agentId);
+      if (a.present) {
+        if (!t?.signedIn) {
+          const at = a.loginAt ?? now;
+          out.push({ id: this.id('agent.login', a.agentId, idTime(at)), type: 'agent.login', ts: at, agentId: a.agentId, ...(a.name ? { name: a.name } : {}) } as FeedEvent);
+          out.push({ id: this.id('agent.signin', a.agentId, idTime(at)), type: 'agent.signin', ts: at, agentId: a.agentId } as FeedEvent);
+        }
+        if (a.paused && (!t?.busy || t.reason !== a.reason || !t.signedIn)) {
+          const at = a.pausedAt ?? now;
+          out.push({ id: this.id('agent.busy', a.agentId, idTime(at)), type: 'agent.busy', ts: at, agentId: a.agentId, ...(a.reason ? { reason: a.reason } : {}) } as FeedEvent);
+        } else if (!a.paused && t?.busy && t.signedIn) {
+          out.push({ id: this.id('agent.ready', a.agentId, 'resync', idTime(now)), type: 'agent.ready', ts: now, agentId: a.agentId } as FeedEvent);
+        }
+      } else if (t?.signedIn) {
+        out.push({ id: this.id('agent.signout', a.agentId, 'resync', idTime(now)), type: 'agent.signout', ts: now, agentId: a.agentId } as FeedEvent);
+      }
+    }
+    for (const [agentId, t] of this.agents) {
+      if (!seen.has(agentId) && t.signedIn) out.push({ id: this.id('agent.signout', agentId, 'resync', idTime(now)), type: 'agent.signout', ts: now, agentId } as FeedEvent);
+    }
+    const waiting = new Set(view.waiting.map((w) => w.callId));
+    const talking = view.talking === null ? null : new Map(view.talking.map((c) => [c.callId, c.agentId]));
+    for (const w of view.waiting) {
+      if (this.calls.has(w.callId)) continue;
+      out.push({ id: this.id('call.queued', w.callId), type: 'call.queued', ts: w.since, callId: w.callId, queue: w.queue, ...(w.caller ? { caller: w.caller } : {}) } as FeedEvent);
+    }
+    if (talking) {
+      for (const [callId, agentId] of talking) {
+        const t = this.calls.get(callId);
+        if (!t || t.state !== 'talking') out.push({ id: this.id('call.answered', callId, agentId), type: 'call.answered', ts: now, callId, agentId } as FeedEvent);
+      }
+    }
+    for (const [callId, t] of this.calls) {
+      if (waiting.has(callId) || talking?.has(callId)) continue;
+      if (t.state === 'talking') {
+        // without a list of calls in talk (Asterisk), an agent still on a call keeps it
+        if (talking === null && t.agentId && inCall.has(t.agentId)) continue;
+        out.push({ id: this.id('call.ended', callId, t.agentId ?? ''), type: 'call.ended', ts: now, callId } as FeedEvent);
+      } else if (t.state === 'ringing' && talking === null && t.agentId && inCall.has(t.agentId)) {
+        out.push({ id: this.id('call.answered', callId, t.agentId), type: 'call.answered', ts: now, callId, agentId: t.agentId } as FeedEvent);
+      } else {
+        out.push({ id: this.id('call.abandoned', callId), type: 'call.abandoned', ts: now, callId } as FeedEvent);
+      }
+    }
+    await this.emit(out, false);
+    return out;
+  }
+
+  /** Stops the wrap-up timers; what is pending is still flushed by the caller's `drain`. */
+  stop(): void {
+    this.stopped = true;
+    for (const h of this.wrapTimers.values()) this.timers.clear(h);
+    this.wrapTimers.clear();
+  }
+
+  /** Resolves once everything emitted so far is in the wallboard's log. */
+  drain(): Promise<void> {
+    return this.flushing ?? Promise.resolve();
+  }
+
+  /** Events not yet appended (the wallboard unreachable). */
+  get backlog(): number {
+    return this.pending.length;
+  }
+
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    this.flushing = (async () => {
+      let delay = 500;
+      while (this.pending.length > 0) {
+        const batch = this.pending.slice(0, 500);
+        try {
+          await this.o.sink.append(batch);
+          this.pending.splice(0, batch.length);
+          delay = 500;
+        } catch (err) {
+          if ((err as { permanent?: boolean }).permanent) {
+            // the wallboard refused the batch as invalid: find the bad event(s) one by one, drop them, keep the rest
+            if (batch.length > 1) {
+              for (const one of batch) {
+                await this.o.sink.append([one]).catch((e: unknown) => this.o.logger.error({ err: String(e), id: one.id }, 'the wallboard refused an event; dropped'));
+              }
+            } else this.o.logger.error({ err: String(err), id: batch[0]!.id }, 'the wallboard refused an event; dropped');
+            this.pending.splice(0, batch.length);
+            continue;
+          }
+          this.o.logger.warn({ err: String(err), backlog: this.pending.length }, 'could not append to the wallboard; retrying');
+          await new Promise((r) => setTimeout(r, delay));
+          delay = Math.min(delay * 2, 10_000);
+        }
+      }
+    })().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private agent(id: string): ToldAgent {
+    let a = this.agents.get(id);
+    if (!a) this.agents.set(id, (a = { name: null, signedIn: false, busy: false, reason: null, wrapCall: null }));
+    return a;
+  }
+
+  /** What the wallboard now believes, after `e` (a small mirror of the core's reducer). */
+  private track(e: HotlineEvent): void {
+    if ('agentId' in e && e.agentId && e.type !== 'callback.completed' && e.type !== 'ticket.created' && e.type !== 'incident.raised') {
+      // any event of an agent ends a pending wrap-up, as in the wallboard
+      this.endWrap(e.agentId);
+    }
+    switch (e.type) {
+      case 'agent.login':
+        if (e.name) this.agent(e.agentId).name = e.name;
+        return;
+      case 'agent.signin':
+        this.agent(e.agentId).signedIn = true;
+        return;
+      case 'agent.busy':
+        Object.assign(this.agent(e.agentId), { busy: true, reason: e.reason ?? null });
+        return;
+      case 'agent.ready':
+        Object.assign(this.agent(e.agentId), { busy: false, reason: null });
+        return;
+      case 'agent.signout':
+      case 'agent.logout':
+        Object.assign(this.agent(e.agentId), { signedIn: false, busy: false, reason: null });
+        return;
+      case 'call.queued':
+        this.calls.set(e.callId, { state: 'waiting', agentId: null });
+        return;
+      case 'call.ringing':
+        this.calls.set(e.callId, { state: 'ringing', agentId: e.agentId });
+        return;
+      case 'call.rona': {
+        const c = this.calls.get(e.callId);
+        if (c) Object.assign(c, { state: 'waiting', agentId: null });
+        return;
+      }
+      case 'call.answered':
+        this.calls.set(e.callId, { state: 'talking', agentId: e.agentId });
+        return;
+      case 'call.transferred':
+        this.calls.set(e.callId, { state: 'waiting', agentId: null });
+        this.startWrap(e.agentId, e.callId);
+        return;
+      case 'call.ended': {
+        const c = this.calls.get(e.callId);
+        this.calls.delete(e.callId);
+        if (c?.state === 'talking' && c.agentId) this.startWrap(c.agentId, e.callId);
+        return;
+      }
+      case 'call.abandoned':
+        this.calls.delete(e.callId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** After a call the agent is in wrap-up for its wrap-up time, then ready: no PBX says so itself. */
+  private startWrap(agentId: string, callId: string): void {
+    const a = this.agent(agentId);
+    a.wrapCall = callId;
+    if (this.stopped) return;
+    const sec = this.wrapUpSec.get(agentId) ?? 0;
+    const fire = () => {
+      this.wrapTimers.delete(agentId);
+      if (a.wrapCall !== callId || a.busy || !a.signedIn) return;
+      const at = this.o.now();
+      void this.emit([{ id: this.id('agent.ready', agentId, 'wrapup', callId), type: 'agent.ready', ts: at, agentId } as FeedEvent], false);
+    };
+    this.wrapTimers.set(agentId, this.timers.set(fire, sec * 1000));
+  }
+
+  private endWrap(agentId: string): void {
+    const a = this.agents.get(agentId);
+    if (a) a.wrapCall = null;
+    const h = this.wrapTimers.get(agentId);
+    if (h !== undefined) {
+      this.timers.clear(h);
+      this.wrapTimers.delete(agentId);
+    }
+  }
+}
