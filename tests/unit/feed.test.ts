@@ -1,0 +1,192 @@
+/**
+ * The adapters' shared bookkeeping: what a feed told the wallboard, the corrections a resync calls
+ * for, wrap-up derived from the wrap-up time, deterministic ids, and a wallboard that is down for a
+ * while. Protocol-free: the PBX side is given as a `PbxView`.
+ */
+import { describe, expect, it } from 'vitest';
+import type { HotlineEvent } from '../../shared/events';
+import { Feed, type FeedEvent, type PbxAgent, type Timers } from '../../server/adapters/pbx/common/feed';
+import { Backoff } from '../../server/adapters/pbx/common/backoff';
+import { mapQueue, parseQueueMap, readAdapterSettings } from '../../server/adapters/pbx/common/settings';
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Timers the test fires by hand. */
+function manualTimers(): Timers & { due: { fn: () => void; ms: number }[]; fireAll(): void } {
+  const due: { fn: () => void; ms: number; cleared?: boolean }[] = [];
+  return {
+    due,
+    set: (fn, ms) => {
+      const t = { fn, ms };
+      due.push(t);
+      return t;
+    },
+    clear: (h) => {
+      const i = due.indexOf(h as (typeof due)[number]);
+      if (i >= 0) due.splice(i, 1);
+    },
+    fireAll() {
+      for (const t of due.splice(0)) t.fn();
+    },
+  };
+}
+
+function setup(now = 1_000_000) {
+  const appended: HotlineEvent[] = [];
+  const clock = { t: now };
+  const timers = manualTimers();
+  const feed = new Feed({ name: 'pbx1', sink: { append: async (e) => void appended.push(...e) }, now: () => clock.t, logger: quiet, timers });
+  return { feed, appended, clock, timers };
+}
+
+const agent = (over: Partial<PbxAgent> & { agentId: string }): PbxAgent => ({ name: null, present: true, paused: false, reason: null, loginAt: null, pausedAt: null, inCall: false, wrapUpSec: 0, ...over });
+const brief = (es: { type: string; id: string }[]) => es.map((e) => `${e.type} ${e.id}`);
+
+describe('Feed', () => {
+  it('a first resync signs in the agents present, pauses the paused, and queues the waiting callers at their join time', async () => {
+    const { feed, appended } = setup();
+    const out = await feed.reconcile({
+      agents: [agent({ agentId: '2001', name: '王芳', loginAt: 900_000 }), agent({ agentId: '2002', paused: true, reason: '示忙', loginAt: 800_000, pausedAt: 950_000 }), agent({ agentId: '2003', present: false })],
+      waiting: [{ callId: 'u1', queue: 'general', caller: '13812345678', since: 990_000 }],
+      talking: null,
+    });
+    await feed.drain();
+    expect(brief(out)).toEqual([
+      'agent.login pbx1:agent.login:2001:900000',
+      'agent.signin pbx1:agent.signin:2001:900000',
+      'agent.login pbx1:agent.login:2002:800000',
+      'agent.signin pbx1:agent.signin:2002:800000',
+      'agent.busy pbx1:agent.busy:2002:950000',
+      'call.queued pbx1:call.queued:u1',
+    ]);
+    expect(appended.map((e) => e.v)).toEqual(out.map(() => 1));
+    expect(appended.find((e) => e.type === 'agent.login' && e.agentId === '2001')).toMatchObject({ name: '王芳', ts: 900_000 });
+    expect(appended.find((e) => e.type === 'call.queued')).toMatchObject({ ts: 990_000, caller: '13812345678', queue: 'general' });
+  });
+
+  it('a resync after a gap corrects only what changed: gone agents out, waiting calls gone are abandoned, talks gone are ended', async () => {
+    const { feed, clock } = setup();
+    const e = (x: Record<string, unknown>) => x as FeedEvent;
+    await feed.emit([
+      e({ id: 'a', type: 'agent.signin', ts: 1, agentId: '2001' }),
+      e({ id: 'b', type: 'agent.signin', ts: 1, agentId: '2002' }),
+      e({ id: 'c', type: 'agent.signin', ts: 1, agentId: '2003' }),
+      e({ id: 'q1', type: 'call.queued', ts: 2, callId: 'waits' }),
+      e({ id: 'q2', type: 'call.queued', ts: 2, callId: 'rang' }),
+      e({ id: 'r2', type: 'call.ringing', ts: 3, callId: 'rang', agentId: '2002' }),
+      e({ id: 'q3', type: 'call.queued', ts: 2, callId: 'talks' }),
+      e({ id: 'a3', type: 'call.answered', ts: 3, callId: 'talks', agentId: '2003' }),
+      e({ id: 'q4', type: 'call.queued', ts: 2, callId: 'still' }),
+    ]);
+    clock.t = 2_000_000;
+    const out = await feed.reconcile({
+      agents: [agent({ agentId: '2001', present: false }), agent({ agentId: '2002', inCall: true }), agent({ agentId: '2003' })],
+      waiting: [{ callId: 'still', queue: 'general', caller: null, since: 2 }],
+      talking: null,
+    });
+    expect(brief(out).sort()).toEqual(
+      [
+        'agent.signout pbx1:agent.signout:2001:resync:2000000',
+        // rang at 2002, who is on a call now: the PBX cannot say which, so the ring became the talk
+        'call.answered pbx1:call.answered:rang:2002',
+        'call.abandoned pbx1:call.abandoned:waits',
+        'call.ended pbx1:call.ended:talks:2003',
+      ].sort(),
+    );
+    // the same view again: nothing left to correct
+    expect(await feed.reconcile({ agents: [agent({ agentId: '2001', present: false }), agent({ agentId: '2002', inCall: true }), agent({ agentId: '2003' })], waiting: [{ callId: 'still', queue: 'general', caller: null, since: 2 }], talking: null })).toEqual([]);
+  });
+
+  it('with a list of calls in talk (FreeSWITCH), a call answered in the gap is answered and one missing is ended', async () => {
+    const { feed } = setup();
+    const e = (x: Record<string, unknown>) => x as FeedEvent;
+    await feed.emit([e({ id: 'q', type: 'call.queued', ts: 1, callId: 'x' }), e({ id: 'q2', type: 'call.queued', ts: 1, callId: 'y' }), e({ id: 'a2', type: 'call.answered', ts: 2, callId: 'y', agentId: '7' })]);
+    const out = await feed.reconcile({ agents: [], waiting: [], talking: [{ callId: 'x', agentId: '5' }] });
+    expect(out.map((x) => `${x.type}:${'callId' in x ? x.callId : ''}`)).toEqual(['call.answered:x', 'call.ended:y']);
+  });
+
+  it('after a call the agent is in wrap-up for its wrap-up time, then ready; anything the agent does first cancels that', async () => {
+    const { feed, appended, timers } = setup();
+    const e = (x: Record<string, unknown>) => x as FeedEvent;
+    feed.setWrapUp('2001', 5);
+    await feed.emit([e({ id: 's', type: 'agent.signin', ts: 1, agentId: '2001' }), e({ id: 'q', type: 'call.queued', ts: 1, callId: 'c' }), e({ id: 'a', type: 'call.answered', ts: 2, callId: 'c', agentId: '2001' }), e({ id: 'x', type: 'call.ended', ts: 3, callId: 'c' })]);
+    expect(timers.due.map((t) => t.ms)).toEqual([5000]);
+    timers.fireAll();
+    await feed.drain();
+    expect(appended.at(-1)).toMatchObject({ type: 'agent.ready', agentId: '2001', id: 'pbx1:agent.ready:2001:wrapup:c' });
+
+    await feed.emit([e({ id: 'q2', type: 'call.queued', ts: 4, callId: 'd' }), e({ id: 'a2', type: 'call.answered', ts: 5, callId: 'd', agentId: '2001' }), e({ id: 'x2', type: 'call.ended', ts: 6, callId: 'd' })]);
+    await feed.emit([e({ id: 'b', type: 'agent.busy', ts: 7, agentId: '2001', reason: 'meal' })]);
+    expect(timers.due).toEqual([]);
+    const before = appended.length;
+    timers.fireAll();
+    await feed.drain();
+    expect(appended.length).toBe(before);
+  });
+
+  it('keeps events in order while the wallboard is down and delivers them when it is back', async () => {
+    let down = true;
+    const got: string[] = [];
+    const feed = new Feed({
+      name: 'f',
+      now: () => 1,
+      logger: quiet,
+      sink: {
+        append: async (es) => {
+          if (down) throw new Error('ECONNREFUSED');
+          got.push(...es.map((x) => x.id));
+        },
+      },
+    });
+    const e = (id: string) => ({ id, type: 'agent.ready', ts: 1, agentId: '1' }) as FeedEvent;
+    const first = feed.emit([e('1'), e('2')]);
+    void feed.emit([e('3')]);
+    expect(feed.backlog).toBe(3);
+    down = false;
+    await first;
+    await feed.drain();
+    expect(got).toEqual(['1', '2', '3']);
+  });
+
+  it('drops only the events the wallboard refuses as invalid, keeping the rest of the batch', async () => {
+    const got: string[] = [];
+    const feed = new Feed({
+      name: 'f',
+      now: () => 1,
+      logger: quiet,
+      sink: {
+        append: async (es) => {
+          if (es.some((x) => x.id === 'bad')) throw Object.assign(new Error('HTTP 400'), { permanent: true });
+          got.push(...es.map((x) => x.id));
+        },
+      },
+    });
+    const e = (id: string) => ({ id, type: 'agent.ready', ts: 1, agentId: '1' }) as FeedEvent;
+    await feed.emit([e('1'), e('bad'), e('3')]);
+    expect(got).toEqual(['1', '3']);
+  });
+});
+
+describe('adapter settings', () => {
+  it('read queue maps, name the bad variable in one line, and map unlisted queues to nothing', () => {
+    expect(parseQueueMap('AMI_QUEUES', 'hotline=general, expert=specialist')).toEqual(new Map([['hotline', 'general'], ['expert', 'specialist']]));
+    expect(() => parseQueueMap('AMI_QUEUES', 'hotline')).toThrow(/^AMI_QUEUES: "hotline" is not pbxQueue=wallboardQueue$/);
+    expect(mapQueue(null, 'anything')).toBe('general');
+    expect(mapQueue(new Map([['hotline', 'general']]), 'other')).toBeNull();
+    expect(() => readAdapterSettings('asterisk', { AMI_SECRET: 'x' })).toThrow(/^AMI_USERNAME: required/);
+    expect(() => readAdapterSettings('freeswitch', {})).toThrow(/^ESL_PASSWORD: required/);
+    expect(() => readAdapterSettings('freeswitch', { ESL_PASSWORD: 'x', INGEST_URL: 'http://wall:8080' })).toThrow(/^INGEST_TOKEN: required/);
+    expect(readAdapterSettings('freeswitch', { ESL_PASSWORD: 'ClueCon', ESL_QUEUES: 'hotline@default=general' })).toMatchObject({ name: 'freeswitch', port: 8021, target: { kind: 'redis', prefix: 'hotline:' } });
+  });
+
+  it('back off from about 1 s, doubling to 30 s, with jitter, and start again after a good connection', () => {
+    const b = new Backoff(() => 0.5);
+    expect([b.next(), b.next(), b.next(), b.next(), b.next(), b.next(), b.next()]).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    b.reset();
+    expect(b.next()).toBe(1000);
+    const low = new Backoff(() => 0);
+    const high = new Backoff(() => 0.999);
+    expect(low.next()).toBe(800);
+    expect(high.next()).toBe(1200);
+  });
+});
