@@ -27,6 +27,16 @@ export interface PbxAgent {
   inCall: boolean;
   /** seconds of wrap-up after each call (Asterisk Wrapuptime / FreeSWITCH wrap_up_time) */
   wrapUpSec: number;
+  /**
+   * when the PBX last changed the agent's status (epoch ms; FreeSWITCH last_status_change): the
+   * time of a sign-out or un-pause found by a resync. Absent or null: the time of the resync.
+   */
+  changedAt?: number | null;
+  /**
+   * when the agent's last call ended (epoch ms; FreeSWITCH last_bridge_end): the end of a talk that
+   * finished during a gap, and the start of its wrap-up. Absent or null: the time of the resync.
+   */
+  lastCallEndAt?: number | null;
 }
 
 /** A call waiting in a mapped queue, as the PBX shows it in a resync. */
@@ -36,12 +46,24 @@ export interface PbxWaitingCall {
   caller: string | null;
   /** when it joined the queue (epoch ms): the PBX's time, or now − Wait */
   since: number;
+  /**
+   * the agent it rings at now, where the PBX says (FreeSWITCH member state Trying with its
+   * serving_agent): null = rings nowhere; absent = the PBX cannot tell (no ring corrections)
+   */
+  ringingAgent?: string | null;
 }
 
 /** A call being talked on, where the PBX can tell which (FreeSWITCH members in state Answered). */
 export interface PbxTalkingCall {
   callId: string;
   agentId: string;
+  /** the wallboard queue, for a call the feed never saw queued (it arrived during a gap) */
+  queue?: string;
+  caller?: string | null;
+  /** when it joined the queue (epoch ms; FreeSWITCH joined_epoch) */
+  since?: number;
+  /** when it was answered (epoch ms; FreeSWITCH bridge_epoch). Absent: the time of the resync */
+  answeredAt?: number;
 }
 
 export interface PbxView {
@@ -68,7 +90,12 @@ interface ToldAgent {
 interface ToldCall {
   state: 'waiting' | 'ringing' | 'talking';
   agentId: string | null;
+  /** `ts` of the event that put it in this state */
+  at: number;
 }
+
+/** At one instant, the order corrections are appended in (ready before a new call, a call's end before a pause). */
+const RANK = { ready: 0, queued: 1, rona: 2, ringing: 3, answered: 4, gone: 5, status: 6 } as const;
 
 export interface Timers {
   set(fn: () => void, ms: number): unknown;
@@ -112,6 +139,35 @@ export class Feed {
     return [this.o.name, type, ...parts].join(':').slice(0, 128);
   }
 
+  /** What the wallboard has been told about an agent by this feed (null: nothing yet). */
+  toldAgent(agentId: string): Readonly<{ signedIn: boolean; busy: boolean; reason: string | null }> | null {
+    const a = this.agents.get(agentId);
+    return a ? { signedIn: a.signedIn, busy: a.busy, reason: a.reason } : null;
+  }
+
+  /** What the wallboard has been told about a call that is not over (null: unknown, ended or abandoned). */
+  toldCall(callId: string): Readonly<{ state: 'waiting' | 'ringing' | 'talking'; agentId: string | null }> | null {
+    const c = this.calls.get(callId);
+    return c ? { state: c.state, agentId: c.agentId } : null;
+  }
+
+  /** What the wallboard was told about an agent, or null when this feed never mentioned it. */
+  agentTold(agentId: string): { name: string | null; signedIn: boolean; busy: boolean; reason: string | null; inWrapUp: boolean } | null {
+    const a = this.agents.get(agentId);
+    return a ? { name: a.name, signedIn: a.signedIn, busy: a.busy, reason: a.reason, inWrapUp: a.wrapCall !== null } : null;
+  }
+
+  /** What the wallboard believes of a call, or null when it is over (or was never told). */
+  callTold(callId: string): { state: 'waiting' | 'ringing' | 'talking'; agentId: string | null } | null {
+    const c = this.calls.get(callId);
+    return c ? { ...c } : null;
+  }
+
+  /** Every call the wallboard believes open (waiting, ringing or in talk), in the order it was first told. */
+  openCalls(): { callId: string; state: 'waiting' | 'ringing' | 'talking'; agentId: string | null }[] {
+    return [...this.calls].map(([callId, c]) => ({ callId, ...c }));
+  }
+
   /** Remembers an agent's wrap-up time (from the PBX's member or agent record). */
   setWrapUp(agentId: string, seconds: number): void {
     this.wrapUpSec.set(agentId, Math.max(0, seconds));
@@ -123,7 +179,7 @@ export class Feed {
     if (fromPbx) this.lastEventAt = this.o.now();
     for (const e of events) {
       const full = { v: 1, ...e } as HotlineEvent;
-      this.track(full);
+      this.track(full, fromPbx);
       this.pending.push(full);
     }
     const max = this.o.maxPending ?? 100_000;
@@ -140,47 +196,75 @@ export class Feed {
    * wallboard does not know → queued (at the PBX's join time); a call believed waiting or ringing
    * that the PBX no longer has → abandoned (answered, when it rang at an agent who is on a call now
    * and the PBX cannot say which call that is); a call believed in talk that the PBX no longer has →
-   * ended. Returns the corrections.
+   * ended (at the agent's last call end when the PBX gives it); a call in talk the wallboard does not
+   * know → queued (when the PBX says where and since when) and answered; where the PBX says which
+   * agent a waiting call rings at, a ring that ended → rona and a new ring → ringing.
+   *
+   * Sign-ins come first; the other corrections follow in the order of their times (the PBX's where
+   * it gives them), so an agent's day reads as it happened. An agent this feed never told about (a
+   * new adapter process: the wallboard may already have it signed in, on a call) is signed in
+   * without `agent.login`, which would reset it there; the login is sent only to carry a name.
+   * The corrections are recorded at once; the promise resolves when they are appended.
    */
   async reconcile(view: PbxView): Promise<FeedEvent[]> {
+    const out = this.reconcileNow(view);
+    await this.drain();
+    return out;
+  }
+
+  /**
+   * `reconcile` without waiting for the wallboard: the corrections are appended (in order, before
+   * anything emitted after this call) and returned at once, so protocol code can go on reading the
+   * PBX while the wallboard is slow or down.
+   */
+  reconcileNow(view: PbxView): FeedEvent[] {
     const now = this.o.now();
-    const out: FeedEvent[] = [];
-    const seen = new Set<string>();
+    const presence: FeedEvent[] = [];
+    const timed: { e: FeedEvent; rank: number }[] = [];
+    const add = (rank: number, e: Record<string, unknown>) => timed.push({ e: e as unknown as FeedEvent, rank });
+    const seen = new Map<string, PbxAgent>();
     const inCall = new Set<string>();
     for (const a of view.agents) {
-      seen.add(a.agentId);
+      seen.set(a.agentId, a);
       this.setWrapUp(a.agentId, a.wrapUpSec);
       if (a.inCall) inCall.add(a.agentId);
       const t = this.agents.get(a.agentId);
       if (a.present) {
         if (!t?.signedIn) {
           const at = a.loginAt ?? now;
-          out.push({ id: this.id('agent.login', a.agentId, idTime(at)), type: 'agent.login', ts: at, agentId: a.agentId, ...(a.name ? { name: a.name } : {}) } as FeedEvent);
-          out.push({ id: this.id('agent.signin', a.agentId, idTime(at)), type: 'agent.signin', ts: at, agentId: a.agentId } as FeedEvent);
+          if (t || a.name) presence.push({ id: this.id('agent.login', a.agentId, idTime(at)), type: 'agent.login', ts: at, agentId: a.agentId, ...(a.name ? { name: a.name } : {}) } as FeedEvent);
+          presence.push({ id: this.id('agent.signin', a.agentId, idTime(at)), type: 'agent.signin', ts: at, agentId: a.agentId } as FeedEvent);
         }
         if (a.paused && (!t?.busy || t.reason !== a.reason || !t.signedIn)) {
           const at = a.pausedAt ?? now;
-          out.push({ id: this.id('agent.busy', a.agentId, idTime(at)), type: 'agent.busy', ts: at, agentId: a.agentId, ...(a.reason ? { reason: a.reason } : {}) } as FeedEvent);
+          add(RANK.status, { id: this.id('agent.busy', a.agentId, idTime(at)), type: 'agent.busy', ts: at, agentId: a.agentId, ...(a.reason ? { reason: a.reason } : {}) });
         } else if (!a.paused && t?.busy && t.signedIn) {
-          out.push({ id: this.id('agent.ready', a.agentId, 'resync', idTime(now)), type: 'agent.ready', ts: now, agentId: a.agentId } as FeedEvent);
+          const at = a.changedAt ?? now;
+          add(RANK.ready, { id: this.id('agent.ready', a.agentId, 'resync', idTime(at)), type: 'agent.ready', ts: at, agentId: a.agentId });
         }
       } else if (t?.signedIn) {
-        out.push({ id: this.id('agent.signout', a.agentId, 'resync', idTime(now)), type: 'agent.signout', ts: now, agentId: a.agentId } as FeedEvent);
+        const at = a.changedAt ?? now;
+        add(RANK.status, { id: this.id('agent.signout', a.agentId, 'resync', idTime(at)), type: 'agent.signout', ts: at, agentId: a.agentId });
       }
     }
     for (const [agentId, t] of this.agents) {
-      if (!seen.has(agentId) && t.signedIn) out.push({ id: this.id('agent.signout', agentId, 'resync', idTime(now)), type: 'agent.signout', ts: now, agentId } as FeedEvent);
+      if (!seen.has(agentId) && t.signedIn) add(RANK.status, { id: this.id('agent.signout', agentId, 'resync', idTime(now)), type: 'agent.signout', ts: now, agentId });
     }
     const waiting = new Set(view.waiting.map((w) => w.callId));
-    const talking = view.talking === null ? null : new Map(view.talking.map((c) => [c.callId, c.agentId]));
+    const talking = view.talking === null ? null : new Map(view.talking.map((c) => [c.callId, c]));
     for (const w of view.waiting) {
-      if (this.calls.has(w.callId)) continue;
-      out.push({ id: this.id('call.queued', w.callId), type: 'call.queued', ts: w.since, callId: w.callId, queue: w.queue, ...(w.caller ? { caller: w.caller } : {}) } as FeedEvent);
+      const t = this.calls.get(w.callId);
+      if (!t) add(RANK.queued, { id: this.id('call.queued', w.callId), type: 'call.queued', ts: w.since, callId: w.callId, queue: w.queue, ...(w.caller ? { caller: w.caller } : {}) });
+      if (w.ringingAgent === undefined || t?.state === 'talking') continue;
+      if (t?.state === 'ringing' && t.agentId && t.agentId !== w.ringingAgent) add(RANK.rona, { id: this.id('call.rona', w.callId, t.agentId, 'resync', idTime(now)), type: 'call.rona', ts: now, callId: w.callId, agentId: t.agentId });
+      if (w.ringingAgent && !(t?.state === 'ringing' && t.agentId === w.ringingAgent)) add(RANK.ringing, { id: this.id('call.ringing', w.callId, w.ringingAgent, 'resync', idTime(now)), type: 'call.ringing', ts: now, callId: w.callId, agentId: w.ringingAgent });
     }
     if (talking) {
-      for (const [callId, agentId] of talking) {
+      for (const [callId, c] of talking) {
         const t = this.calls.get(callId);
-        if (!t || t.state !== 'talking') out.push({ id: this.id('call.answered', callId, agentId), type: 'call.answered', ts: now, callId, agentId } as FeedEvent);
+        if (t?.state === 'talking') continue;
+        if (!t && c.queue !== undefined) add(RANK.queued, { id: this.id('call.queued', callId), type: 'call.queued', ts: c.since ?? c.answeredAt ?? now, callId, queue: c.queue, ...(c.caller ? { caller: c.caller } : {}) });
+        add(RANK.answered, { id: this.id('call.answered', callId, c.agentId), type: 'call.answered', ts: c.answeredAt ?? now, callId, agentId: c.agentId });
       }
     }
     for (const [callId, t] of this.calls) {
@@ -188,14 +272,18 @@ export class Feed {
       if (t.state === 'talking') {
         // without a list of calls in talk (Asterisk), an agent still on a call keeps it
         if (talking === null && t.agentId && inCall.has(t.agentId)) continue;
-        out.push({ id: this.id('call.ended', callId, t.agentId ?? ''), type: 'call.ended', ts: now, callId } as FeedEvent);
+        const last = t.agentId ? seen.get(t.agentId)?.lastCallEndAt : null;
+        const at = last != null && last >= t.at && last <= now ? last : now;
+        add(RANK.gone, { id: this.id('call.ended', callId, t.agentId ?? ''), type: 'call.ended', ts: at, callId });
       } else if (t.state === 'ringing' && talking === null && t.agentId && inCall.has(t.agentId)) {
-        out.push({ id: this.id('call.answered', callId, t.agentId), type: 'call.answered', ts: now, callId, agentId: t.agentId } as FeedEvent);
+        add(RANK.answered, { id: this.id('call.answered', callId, t.agentId), type: 'call.answered', ts: now, callId, agentId: t.agentId });
       } else {
-        out.push({ id: this.id('call.abandoned', callId), type: 'call.abandoned', ts: now, callId } as FeedEvent);
+        add(RANK.gone, { id: this.id('call.abandoned', callId), type: 'call.abandoned', ts: now, callId });
       }
     }
-    await this.emit(out, false);
+    timed.sort((a, b) => a.e.ts - b.e.ts || a.rank - b.rank);
+    const out = [...presence, ...timed.map((x) => x.e)];
+    void this.emit(out, false);
     return out;
   }
 
@@ -255,7 +343,7 @@ export class Feed {
   }
 
   /** What the wallboard now believes, after `e` (a small mirror of the core's reducer). */
-  private track(e: HotlineEvent): void {
+  private track(e: HotlineEvent, fromPbx: boolean): void {
     if ('agentId' in e && e.agentId && e.type !== 'callback.completed' && e.type !== 'ticket.created' && e.type !== 'incident.raised') {
       // any event of an agent ends a pending wrap-up, as in the wallboard
       this.endWrap(e.agentId);
@@ -278,27 +366,27 @@ export class Feed {
         Object.assign(this.agent(e.agentId), { signedIn: false, busy: false, reason: null });
         return;
       case 'call.queued':
-        this.calls.set(e.callId, { state: 'waiting', agentId: null });
+        this.calls.set(e.callId, { state: 'waiting', agentId: null, at: e.ts });
         return;
       case 'call.ringing':
-        this.calls.set(e.callId, { state: 'ringing', agentId: e.agentId });
+        this.calls.set(e.callId, { state: 'ringing', agentId: e.agentId, at: e.ts });
         return;
       case 'call.rona': {
         const c = this.calls.get(e.callId);
-        if (c) Object.assign(c, { state: 'waiting', agentId: null });
+        if (c) Object.assign(c, { state: 'waiting', agentId: null, at: e.ts });
         return;
       }
       case 'call.answered':
-        this.calls.set(e.callId, { state: 'talking', agentId: e.agentId });
+        this.calls.set(e.callId, { state: 'talking', agentId: e.agentId, at: e.ts });
         return;
       case 'call.transferred':
-        this.calls.set(e.callId, { state: 'waiting', agentId: null });
-        this.startWrap(e.agentId, e.callId);
+        this.calls.set(e.callId, { state: 'waiting', agentId: null, at: e.ts });
+        this.startWrap(e.agentId, e.callId, e.ts, fromPbx);
         return;
       case 'call.ended': {
         const c = this.calls.get(e.callId);
         this.calls.delete(e.callId);
-        if (c?.state === 'talking' && c.agentId) this.startWrap(c.agentId, e.callId);
+        if (c?.state === 'talking' && c.agentId) this.startWrap(c.agentId, e.callId, e.ts, fromPbx);
         return;
       }
       case 'call.abandoned':
@@ -309,19 +397,24 @@ export class Feed {
     }
   }
 
-  /** After a call the agent is in wrap-up for its wrap-up time, then ready: no PBX says so itself. */
-  private startWrap(agentId: string, callId: string): void {
+  /**
+   * After a call the agent is in wrap-up for its wrap-up time, then ready: no PBX says so itself.
+   * The ready's time is the call's end plus the wrap-up time (PBX time, like the end). A live end
+   * waits the whole wrap-up; an end a resync found (it happened during a gap) waits only what is
+   * left of it, or none.
+   */
+  private startWrap(agentId: string, callId: string, endedAt: number, live: boolean): void {
     const a = this.agent(agentId);
     a.wrapCall = callId;
     if (this.stopped) return;
-    const sec = this.wrapUpSec.get(agentId) ?? 0;
+    const ms = (this.wrapUpSec.get(agentId) ?? 0) * 1000;
+    const due = endedAt + ms;
     const fire = () => {
       this.wrapTimers.delete(agentId);
       if (a.wrapCall !== callId || a.busy || !a.signedIn) return;
-      const at = this.o.now();
-      void this.emit([{ id: this.id('agent.ready', agentId, 'wrapup', callId), type: 'agent.ready', ts: at, agentId } as FeedEvent], false);
+      void this.emit([{ id: this.id('agent.ready', agentId, 'wrapup', callId), type: 'agent.ready', ts: due, agentId } as FeedEvent], false);
     };
-    this.wrapTimers.set(agentId, this.timers.set(fire, sec * 1000));
+    this.wrapTimers.set(agentId, this.timers.set(fire, live ? ms : Math.min(ms, Math.max(0, due - this.o.now()))));
   }
 
   private endWrap(agentId: string): void {
