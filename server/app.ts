@@ -9,13 +9,16 @@ import { hashPassword, TokenService } from './auth';
 import { LiveView } from './live-view';
 import { Replica } from './replica';
 import { compareStreamIds } from './core/stream-id';
-import type { Accounts, AuditLog, Clock, EventLog, SnapshotStore } from './ports';
+import type { Accounts, AuditLog, Clock, EventLog, FeedStore, SnapshotStore } from './ports';
+import { FeedMonitor } from './feed-monitor';
+import { MemoryFeedStore } from './adapters/memory/memory-feed-store';
 import { createHttpApp } from './adapters/http/http-app';
 import { ingestRouter } from './adapters/http/ingest';
 import { peopleRouter } from './adapters/http/people';
 import { actionsRouter } from './adapters/http/actions';
 import { privacyRouter } from './adapters/http/privacy';
 import { reportsRouter } from './adapters/http/reports';
+import { feedsRouter } from './adapters/http/feeds';
 import { attachRealtime, type Realtime } from './adapters/realtime/socket';
 
 export interface AppPorts {
@@ -23,6 +26,11 @@ export interface AppPorts {
   snapshots: SnapshotStore;
   accounts: Accounts;
   audit: AuditLog;
+  /**
+   * The telephony feeds' health keys. Production passes the Redis one (adapters write their keys
+   * there); without one, a store in this process: only `PUT /api/v1/feeds/:name` on this node fills it.
+   */
+  feeds?: FeedStore;
   clock: Clock;
   logger: Logger;
 }
@@ -41,6 +49,10 @@ export interface AppOptions {
   tokenTtlMs?: number;
   loginLimit?: number;
   snapshotEveryMs?: number;
+  /** expiry of a feed key written for an adapter over HTTP (default 30 s, the contract's) */
+  feedTtlMs?: number;
+  /** how often the feed keys are read (default 5 s) */
+  feedPollMs?: number;
 }
 
 export interface RunningApp {
@@ -48,6 +60,8 @@ export interface RunningApp {
   url: string;
   replica: Replica;
   view: LiveView;
+  /** the telephony feeds' health as this node reads it */
+  feeds: FeedMonitor;
   stop(): Promise<void>;
 }
 
@@ -69,8 +83,13 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
   await bootstrapAdmin(ports.accounts, o.adminPassword, clock, logger);
   const replica = new Replica({ log: ports.log, snapshots: ports.snapshots, logger, config: o.config, snapshotEveryMs: o.snapshotEveryMs ?? 5000 });
   await replica.start();
-  const view = new LiveView(replica, o.config, clock, logger);
+  const feedStore = ports.feeds ?? new MemoryFeedStore(clock);
+  const feeds = new FeedMonitor(feedStore, logger, o.feedPollMs);
+  // read once before the first snapshot, so screens never start with the feeds missing
+  await feeds.start();
+  const view = new LiveView(replica, o.config, clock, logger, () => feeds.feeds());
   view.start();
+  const unwatchFeeds = feeds.onChange(() => view.changed());
   const tokens = new TokenService(ports.accounts, clock, o.tokenTtlMs);
   let realtime: Realtime | null = null;
   const disconnect = (m: { deviceId?: string; username?: string }) => realtime?.disconnect(m);
@@ -88,6 +107,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
       actionsRouter({ log: ports.log, replica, view, tokens, audit: ports.audit, clock }),
       privacyRouter({ replica, tokens, audit: ports.audit, clock, timeZone: o.config.timeZone }),
       reportsRouter({ replica, tokens, clock, config: o.config }),
+      feedsRouter({ store: feedStore, monitor: feeds, ingestToken: o.ingestToken, tokens, ttlMs: o.feedTtlMs }),
     ],
     ready: async () => {
       if (!replica.connected) return { ok: false, reason: 'event log unreachable' };
@@ -122,7 +142,10 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
     url: `http://${host}:${port}`,
     replica,
     view,
+    feeds,
     async stop() {
+      feeds.stop();
+      unwatchFeeds();
       view.stop();
       // closing Socket.IO also closes the HTTP server, whose callback waits for every connection:
       // cut the remaining keep-alive connections at once instead of waiting for browsers to let go

@@ -9,10 +9,12 @@ import { RedisEventLog } from './adapters/redis/event-log';
 import { RedisSnapshotStore } from './adapters/redis/snapshot-store';
 import { RedisAccounts } from './adapters/redis/accounts';
 import { RedisAuditLog } from './adapters/redis/audit-log';
+import { RedisFeedStore } from './adapters/redis/feed-store';
 import { MemoryEventLog } from './adapters/memory/memory-event-log';
 import { MemorySnapshotStore } from './adapters/memory/memory-snapshot-store';
 import { MemoryAccounts } from './adapters/memory/memory-accounts';
 import { MemoryAuditLog } from './adapters/memory/memory-audit-log';
+import { MemoryFeedStore } from './adapters/memory/memory-feed-store';
 import { hashPassword, sha256, TokenService } from './auth';
 import { startApp, type AppPorts } from './app';
 import { readSettings, SettingsError } from './env';
@@ -83,11 +85,12 @@ async function main(): Promise<void> {
       snapshots: new RedisSnapshotStore(clients.main, settings.redisPrefix),
       accounts: new RedisAccounts(clients.main, settings.redisPrefix),
       audit: new RedisAuditLog(clients.main, settings.redisPrefix),
+      feeds: new RedisFeedStore(clients.main, settings.redisPrefix),
     };
   } else {
     console.log(`demo: no Redis at ${new URL(settings.redisUrl).host}; running on an in-process event log (nothing is kept after exit)`);
     memoryLog = new MemoryEventLog();
-    ports = { log: memoryLog, snapshots: new MemorySnapshotStore(), accounts: new MemoryAccounts(), audit: new MemoryAuditLog() };
+    ports = { log: memoryLog, snapshots: new MemorySnapshotStore(), accounts: new MemoryAccounts(), audit: new MemoryAuditLog(), feeds: new MemoryFeedStore() };
   }
 
   const deviceToken = await seedAccounts(ports.accounts, systemClock);

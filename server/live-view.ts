@@ -4,12 +4,16 @@
  * published, and hands the operations to subscribers. A tick that only moved clock figures
  * publishes nothing.
  *
+ * The telephony feeds' health (`feeds`, read by the FeedMonitor) is an input of `derive` like the
+ * clock, never part of the replica's state; a change of it is published like any other (call
+ * `changed()` when it changes, or the next tick finds it).
+ *
  * Every published patch carries a node-wide `seq` (one more than the previous patch of this node),
  * so the realtime adapter can send the very same message to every screen.
  */
 import type { CenterConfig } from '../shared/config';
 import type { PatchOp } from '../shared/patch';
-import type { Snapshot } from '../shared/snapshot';
+import type { FeedView, Snapshot } from '../shared/snapshot';
 import { derive, ViewCache } from './core/derive';
 import { diff, onlyClock } from './core/diff';
 import type { Logger } from 'pino';
@@ -43,6 +47,8 @@ export class LiveView {
     private readonly config: CenterConfig,
     private readonly clock: Clock,
     private readonly logger: Pick<Logger, 'error'>,
+    /** the telephony feeds as this node last read them (none: a center without adapters) */
+    private readonly feeds: () => readonly FeedView[] = () => [],
     /** under load, how long changes are gathered into one patch (ms); an idle view publishes at once */
     private readonly coalesceMs = 20,
   ) {
@@ -51,7 +57,7 @@ export class LiveView {
 
   /** A fresh snapshot of the state now (for GET /api/v1/snapshot). */
   current(): Snapshot {
-    return derive(this.replica.state, this.clock.now(), this.config, this.replica.cursor, this.cache);
+    return derive(this.replica.state, this.clock.now(), this.config, this.replica.cursor, this.cache, this.feeds());
   }
 
   /**
@@ -73,6 +79,11 @@ export class LiveView {
     this.unsubscribe?.();
     if (this.tick) clearInterval(this.tick);
     this.clearPending();
+  }
+
+  /** Something `derive` reads besides the replica changed (the feeds): publish it soon, as a state change is. */
+  changed(): void {
+    this.schedule();
   }
 
   subscribe(fn: (p: Published) => void): () => void {

@@ -7,6 +7,7 @@ import { RedisEventLog } from './adapters/redis/event-log';
 import { RedisSnapshotStore } from './adapters/redis/snapshot-store';
 import { RedisAccounts } from './adapters/redis/accounts';
 import { RedisAuditLog } from './adapters/redis/audit-log';
+import { RedisFeedStore } from './adapters/redis/feed-store';
 import { startApp } from './app';
 import { readSettings, SettingsError, type Settings } from './env';
 import { createLogger } from './logger';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
       snapshots: new RedisSnapshotStore(clients.main, settings.redisPrefix),
       accounts: new RedisAccounts(clients.main, settings.redisPrefix),
       audit: new RedisAuditLog(clients.main, settings.redisPrefix),
+      feeds: new RedisFeedStore(clients.main, settings.redisPrefix),
       clock: systemClock,
       logger,
     },

@@ -115,6 +115,28 @@ export interface AuditLog {
   list(from: number, to: number): Promise<AuditRecord[]>;
 }
 
+/**
+ * A telephony feed's health as its adapter last wrote it (the key `<prefix>feeds:<name>`). The name
+ * is the key's; `pbx` is the PBX's own name and version, null while the adapter does not know it.
+ */
+export interface FeedRecord {
+  name: string;
+  connected: boolean;
+  since: number;
+  lastEventAt: number | null;
+  pbx: string | null;
+}
+
+export interface FeedStore {
+  /**
+   * Every feed key that has not expired, in no particular order. A key whose name or value is not
+   * a valid feed report is left out.
+   */
+  list(): Promise<FeedRecord[]>;
+  /** Writes (replaces) one feed's key, expiring `ttlMs` from now. */
+  put(record: FeedRecord, ttlMs: number): Promise<void>;
+}
+
 export interface Clock {
   now(): number;
 }

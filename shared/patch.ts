@@ -38,6 +38,7 @@ export const KEYED_LISTS: Readonly<Record<string, string>> = Object.assign(Objec
   alerts: 'id',
   intervals: 'start',
   waitingHistory: 't',
+  feeds: 'name',
 });
 
 type Obj = Record<string, unknown>;

@@ -148,6 +148,20 @@ export interface AlertView {
   acknowledgedAt: number | null;
 }
 
+/**
+ * One telephony feed (a PBX adapter) as the node last saw it: its health key
+ * `<prefix>feeds:<name>`, read every 5 s. A key that expired is listed with `connected: false` and
+ * its last `since` / `lastEventAt` until the node restarts. Operational status, not stream data.
+ */
+export interface FeedView {
+  name: string;
+  connected: boolean;
+  /** epoch ms since when the feed has been in this state (as the adapter last reported it) */
+  since: number;
+  /** epoch ms of the last PBX event the adapter turned into wallboard events, or null */
+  lastEventAt: number | null;
+}
+
 export interface Snapshot {
   cursor: string;
   serverTime: number;
@@ -170,4 +184,6 @@ export interface Snapshot {
   incidents: IncidentView[];
   alerts: AlertView[];
   ingest: { rejected: number; duplicates: number; anomalies: number };
+  /** telephony feeds by name (empty for a center without adapters, e.g. the plain demo) */
+  feeds: FeedView[];
 }

@@ -1,5 +1,6 @@
 /**
- * `derive`: the view of the state at an instant. Pure: state + now + config in, snapshot out.
+ * `derive`: the view of the state at an instant. Pure: state + now + config (+ the feeds' health, an
+ * input like the clock) in, snapshot out.
  * It never writes to the state, so evaluating "too early" leaves no trace. Caller numbers are
  * masked here, for every role: no other path turns state into output.
  */
@@ -11,6 +12,7 @@ import {
   type AgentCounts,
   type AgentView,
   type AlertView,
+  type FeedView,
   type IncidentView,
   type MissedCallView,
   type QueueFigures,
@@ -48,7 +50,21 @@ export class ViewCache {
   alerts = new Map<string, AlertView>();
 }
 
-export function derive(state: State, now: number, config: CenterConfig, cursor: string, cache: ViewCache = new ViewCache()): Snapshot {
+/** Code-unit order: the same on every node, whatever its locale. */
+const byName = (a: FeedView, b: FeedView) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * `feeds` is the telephony feeds' health as the node last read it (operational status, not stream
+ * data: never part of the state); the snapshot lists it sorted by name.
+ */
+export function derive(
+  state: State,
+  now: number,
+  config: CenterConfig,
+  cursor: string,
+  cache: ViewCache = new ViewCache(),
+  feeds: readonly FeedView[] = [],
+): Snapshot {
   const t = config.thresholds;
   const tz = config.timeZone;
   const dayStart = startOfDay(now, tz);
@@ -179,6 +195,7 @@ export function derive(state: State, now: number, config: CenterConfig, cursor: 
     incidents,
     alerts: deriveAlerts(state, now, config, { shift, shiftStats }, cache),
     ingest: { rejected: state.counters.rejected, duplicates: state.counters.duplicates, anomalies: state.counters.anomalies },
+    feeds: feeds.map((f) => ({ name: f.name, connected: f.connected, since: f.since, lastEventAt: f.lastEventAt })).sort(byName),
   };
 }
 

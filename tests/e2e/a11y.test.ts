@@ -21,6 +21,9 @@ beforeAll(async () => {
   [browser, server] = await Promise.all([launchBrowser(), startServer({ store: 'memory', clock: followClock(Date.now()) })]);
   await server.ingest(wallScenario(server.clock.now()));
   deviceToken = await server.createDevice();
+  // a telephony feed down: its band is on every live screen checked here
+  await server.feeds.put({ name: 'ami-heze', connected: false, since: server.clock.now() - 60_000, lastEventAt: null, pbx: null }, 600_000);
+  await server.app.feeds.poll();
   for (const role of ['lead', 'director'] as const) sessions[role] = await server.login(await server.createUser(role));
 }, 60_000);
 
@@ -61,6 +64,7 @@ describe.each([
     if (as) await waitForStatus(page, 'live', `${path} to go live`);
     else await page.locator('input[name="username"]').waitFor();
     if (as === 'lead' || as === 'director') await eventually(async () => (await byTid(page, 'incident-card').count()) > 0, `the incident on ${path}`);
+    if (as) await eventually(async () => (await byTid(page, 'feed-banner').count()) > 0, `the feed band on ${path}`);
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
   }, 30_000);
 

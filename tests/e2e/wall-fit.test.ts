@@ -169,15 +169,27 @@ const KPI_IDS = ['kpi-waiting', 'kpi-longest-wait', 'kpi-sl-today', 'kpi-sl-shif
 /** the big figure of each KPI tile */
 const KPI_VALUES = KPI_IDS.map((id) => `${tid(id)} ${tid('kpi-value')}`).join(', ');
 
+/** Three telephony feeds down, with the longest names a feed may have: the band must fit on one line. */
+async function feedsDown(): Promise<void> {
+  const now = server.clock.now();
+  for (const [i, name] of ['ami-heze-mudan-district-main-exchange-primary-link-0000000000001', 'ami-heze-dingtao', 'ami-heze-caoxian'].entries()) {
+    await server.feeds.put({ name, connected: false, since: now - (i + 1) * 60_000, lastEventAt: null, pbx: null }, 600_000);
+  }
+  await server.app.feeds.poll();
+}
+
 describe.each([
-  { width: 1920, height: 1080, shot: 'wall-1080' },
-  { width: 3840, height: 2160, shot: 'wall-2160' },
-])('wall at $width×$height', ({ width, height, shot }) => {
+  { width: 1920, height: 1080, shot: 'wall-1080', feeds: false },
+  { width: 3840, height: 2160, shot: 'wall-2160', feeds: false },
+  // last: the feeds stay down for the rest of the file
+  { width: 1920, height: 1080, shot: 'wall-1080-feed-down', feeds: true },
+])('wall at $width×$height (telephony feeds down: $feeds)', ({ width, height, shot, feeds }) => {
   let context: BrowserContext;
   let page: Page;
   let report: FitReport;
 
   beforeAll(async () => {
+    if (feeds) await feedsDown();
     context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     page = await context.newPage();
     await page.goto(`${server.url}/wall?token=${encodeURIComponent(token)}`);
@@ -202,6 +214,7 @@ describe.each([
     // about a hundred agents on duty: the seat map fills its page (and pages)
     expect(await page.locator(tid('seat-tile')).count()).toBeGreaterThanOrEqual(30);
     expect(await page.locator(tid('incident-banner')).count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator(tid('feed-down')).count()).toBe(feeds ? 3 : 0);
   });
 
   it('has no scroll bars', () => {

@@ -15,6 +15,7 @@ import { RedisEventLog } from '../../server/adapters/redis/event-log';
 import { RedisSnapshotStore } from '../../server/adapters/redis/snapshot-store';
 import { RedisAccounts } from '../../server/adapters/redis/accounts';
 import { RedisAuditLog } from '../../server/adapters/redis/audit-log';
+import { RedisFeedStore } from '../../server/adapters/redis/feed-store';
 import { compareStreamIds } from '../../server/core/stream-id';
 import type { Clock } from '../../server/ports';
 import { defaultConfig, type CenterConfig } from '../../shared/config';
@@ -111,6 +112,8 @@ export interface TestApp {
   createDevice(name?: string): Promise<string>;
   /** POST /api/v1/events with the ingest token (or `token`) */
   postEvents(body: unknown, token?: string | null): Promise<HttpResult>;
+  /** PUT /api/v1/feeds/:name with the ingest token (or `token`): an adapter's health report over HTTP */
+  putFeed(name: string, body: unknown, token?: string | null): Promise<HttpResult>;
   /** posts events, expects 202 and waits until this node has applied them; the cursor */
   ingest(events: HotlineEvent | HotlineEvent[]): Promise<string>;
   /** waits until this node's reader has applied `cursor` */
@@ -130,6 +133,10 @@ export interface TestAppOptions {
   adminPassword?: string | null;
   config?: CenterConfig;
   snapshotEveryMs?: number;
+  /** expiry of feed keys written over HTTP (default the contract's 30 s) */
+  feedTtlMs?: number;
+  /** how often the node reads the feed keys (default 5 s) */
+  feedPollMs?: number;
 }
 
 const running = new Set<{ stop(): Promise<void> }>();
@@ -177,6 +184,7 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
         snapshots: new RedisSnapshotStore(clients.main, prefix),
         accounts: new RedisAccounts(clients.main, prefix),
         audit: new RedisAuditLog(clients.main, prefix),
+        feeds: new RedisFeedStore(clients.main, prefix),
         clock,
         logger: createLogger('silent'),
       },
@@ -188,6 +196,8 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
         adminPassword: o.adminPassword === undefined ? ADMIN_PASSWORD : o.adminPassword,
         clientDir: null,
         snapshotEveryMs: o.snapshotEveryMs ?? 60_000,
+        feedTtlMs: o.feedTtlMs,
+        feedPollMs: o.feedPollMs,
       },
     );
   } catch (err) {
@@ -228,6 +238,7 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
       return r.body.token as string;
     },
     postEvents: (body, token = INGEST_TOKEN) => request(url, '/api/v1/events', { token, body }),
+    putFeed: (name, body, token = INGEST_TOKEN) => request(url, `/api/v1/feeds/${encodeURIComponent(name)}`, { method: 'PUT', token, body }),
     async ingest(events) {
       const r = await t.postEvents(events);
       if (r.status !== 202) throw new Error(`ingest: ${r.status} ${JSON.stringify(r.body)}`);

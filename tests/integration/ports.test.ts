@@ -7,16 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type {} from '../helpers/provided-context';
 import type { HotlineEvent } from '../../shared/events';
-import type { Accounts, AuditLog, AuditRecord, DeviceRecord, EventLog, SnapshotStore, UserRecord } from '../../server/ports';
+import type { Accounts, AuditLog, AuditRecord, DeviceRecord, EventLog, FeedRecord, FeedStore, SnapshotStore, UserRecord } from '../../server/ports';
 import { MemoryEventLog } from '../../server/adapters/memory/memory-event-log';
 import { MemorySnapshotStore } from '../../server/adapters/memory/memory-snapshot-store';
 import { MemoryAccounts } from '../../server/adapters/memory/memory-accounts';
 import { MemoryAuditLog } from '../../server/adapters/memory/memory-audit-log';
+import { MemoryFeedStore } from '../../server/adapters/memory/memory-feed-store';
 import { createRedisClients, type RedisClients } from '../../server/adapters/redis/connect';
 import { RedisEventLog } from '../../server/adapters/redis/event-log';
 import { RedisSnapshotStore } from '../../server/adapters/redis/snapshot-store';
 import { RedisAccounts } from '../../server/adapters/redis/accounts';
 import { RedisAuditLog } from '../../server/adapters/redis/audit-log';
+import { RedisFeedStore } from '../../server/adapters/redis/feed-store';
 
 interface Rejected {
   id: string;
@@ -30,6 +32,9 @@ interface Backend {
   snapshots: SnapshotStore;
   accounts: Accounts;
   audit: AuditLog;
+  feeds: FeedStore;
+  /** Lets `ms` pass for expiries: the memory store's injected clock moves, Redis' own time is waited out. */
+  elapse(ms: number): Promise<void>;
   /** Accounts as a second node would see them (same storage, own connection). */
   otherAccounts(): Promise<Accounts>;
   /** An entry with arbitrary fields, bypassing `append` (a raw XADD on Redis). */
@@ -49,11 +54,16 @@ let testNo = 0;
 function memoryBackend(): Promise<Backend> {
   const eventLog = new MemoryEventLog();
   const accounts = new MemoryAccounts();
+  const clock = { t: T0, now: () => clock.t };
   return Promise.resolve({
     eventLog,
     snapshots: new MemorySnapshotStore(),
     accounts,
     audit: new MemoryAuditLog(),
+    feeds: new MemoryFeedStore(clock),
+    elapse: async (ms) => {
+      clock.t += ms;
+    },
     // One process is one node: the "other node" is the same store.
     otherAccounts: async () => accounts,
     rawAppend: async (fields) => eventLog.appendFields(fields),
@@ -75,6 +85,10 @@ async function redisBackend(): Promise<Backend> {
     snapshots: new RedisSnapshotStore(clients.main, prefix),
     accounts: new RedisAccounts(clients.main, prefix),
     audit: new RedisAuditLog(clients.main, prefix),
+    feeds: new RedisFeedStore(clients.main, prefix),
+    elapse: async (ms) => {
+      await sleep(ms);
+    },
     otherAccounts: async () => {
       const other = await createRedisClients(url, prefix, { connectTimeoutMs: 5_000 });
       others.push(other);
@@ -399,5 +413,121 @@ describe.each([
       expect(await b.audit.list(now - 86_400_000, now - 3_600_000)).toEqual([]);
       expect(await b.audit.list(now + 4, now + 4)).toEqual([]);
     });
+  });
+
+  describe('feed store', () => {
+    const feed = (name: string, over: Partial<FeedRecord> = {}): FeedRecord => ({
+      name,
+      connected: true,
+      since: T0,
+      lastEventAt: T0 + 5_000,
+      pbx: 'Asterisk Call Manager/9.0.0',
+      ...over,
+    });
+    const byName = (rs: FeedRecord[]) => [...rs].sort((x, y) => (x.name < y.name ? -1 : 1));
+
+    it('lists nothing at first, then every feed written, as written', async () => {
+      expect(await b.feeds.list()).toEqual([]);
+      await b.feeds.put(feed('ami-2', { connected: false, lastEventAt: null, pbx: null }), 10_000);
+      await b.feeds.put(feed('ami-1'), 10_000);
+      expect(byName(await b.feeds.list())).toEqual([feed('ami-1'), feed('ami-2', { connected: false, lastEventAt: null, pbx: null })]);
+    });
+
+    it('replaces a feed on the next write, which starts its expiry again', async () => {
+      await b.feeds.put(feed('ami-1'), 1_000);
+      await b.elapse(600);
+      await b.feeds.put(feed('ami-1', { connected: false, since: T0 + 9_000 }), 1_000);
+      await b.elapse(600);
+      // 1.2 s after the first write: alive, because of the second
+      expect(await b.feeds.list()).toEqual([feed('ami-1', { connected: false, since: T0 + 9_000 })]);
+    });
+
+    it('forgets a feed once its expiry has passed, and keeps the others', async () => {
+      await b.feeds.put(feed('short'), 200);
+      await b.feeds.put(feed('long'), 60_000);
+      expect(await b.feeds.list()).toHaveLength(2);
+      await b.elapse(450);
+      expect(await b.feeds.list()).toEqual([feed('long')]);
+    });
+
+    it('keeps names from outside as plain names', async () => {
+      const names = ['__proto__', 'constructor', 'toString', 'a:b', '话务-1', 'x*[?]\\'];
+      for (const n of names) await b.feeds.put(feed(n), 10_000);
+      expect(byName(await b.feeds.list())).toEqual(byName(names.map((n) => feed(n))));
+    });
+
+    it('hands out copies: changing a listed record changes nothing stored', async () => {
+      await b.feeds.put(feed('ami-1'), 10_000);
+      const [r] = await b.feeds.list();
+      r!.connected = false;
+      expect(await b.feeds.list()).toEqual([feed('ami-1')]);
+    });
+  });
+});
+
+describe('feed keys on Redis as adapters write them', () => {
+  let clients: RedisClients;
+  const prefix = () => `${FILE_PREFIX}feeds-${++testNo}:`;
+
+  beforeEach(async () => {
+    clients = await createRedisClients(inject('redisUrl'), 'unused:', { connectTimeoutMs: 5_000 });
+  });
+
+  afterEach(async () => {
+    await clients.close();
+  });
+
+  it('reads the contract key `<prefix>feeds:<name>` written by an adapter itself (SET … PX 30000)', async () => {
+    const p = prefix();
+    const value = { name: 'ami-hz', connected: true, since: T0, lastEventAt: T0 + 1_000, pbx: 'Asterisk Call Manager/9.0.0' };
+    await clients.main.sendCommand(['SET', `${p}feeds:ami-hz`, JSON.stringify(value), 'PX', '30000']);
+    expect(await new RedisFeedStore(clients.main, p).list()).toEqual([value]);
+  });
+
+  it('writes the contract value with the expiry asked for', async () => {
+    const p = prefix();
+    await new RedisFeedStore(clients.main, p).put({ name: 'ami-hz', connected: false, since: T0, lastEventAt: null, pbx: null }, 30_000);
+    expect(JSON.parse((await clients.main.get(`${p}feeds:ami-hz`))!)).toEqual({ name: 'ami-hz', connected: false, since: T0, lastEventAt: null, pbx: null });
+    const ttl = Number(await clients.main.pTTL(`${p}feeds:ami-hz`));
+    expect(ttl).toBeGreaterThan(29_000);
+    expect(ttl).toBeLessThanOrEqual(30_000);
+  });
+
+  it('leaves out keys that hold no feed report, and names that are not feed names', async () => {
+    const p = prefix();
+    const good = { connected: true, since: T0, lastEventAt: null, pbx: null };
+    const set = (key: string, v: string) => clients.main.set(`${p}feeds:${key}`, v);
+    await set('good', JSON.stringify(good));
+    await set('not-json', '{');
+    await set('no-connected', JSON.stringify({ since: T0, lastEventAt: null }));
+    await set('bad-since', JSON.stringify({ ...good, since: -1 }));
+    await set('deep', '[[[[[[[[[[1]]]]]]]]]]');
+    await set('huge', JSON.stringify({ ...good, pbx: 'x'.repeat(5_000) }));
+    await set('zero​width', JSON.stringify(good));
+    await set('x'.repeat(65), JSON.stringify(good));
+    await set('', JSON.stringify(good));
+    await clients.main.hSet(`${p}feeds:a-hash`, 'connected', 'true');
+    expect(await new RedisFeedStore(clients.main, p).list()).toEqual([{ name: 'good', ...good }]);
+  });
+
+  it('lists only its own prefix, even one with glob characters in it', async () => {
+    const base = prefix();
+    const globby = new RedisFeedStore(clients.main, `${base}x[1]*?:`);
+    const plain = new RedisFeedStore(clients.main, `${base}x1ab:`);
+    const r = { name: 'ami', connected: true, since: T0, lastEventAt: null, pbx: null };
+    await globby.put({ ...r, name: 'mine' }, 10_000);
+    await plain.put({ ...r, name: 'other' }, 10_000);
+    expect((await globby.list()).map((f) => f.name)).toEqual(['mine']);
+    expect((await plain.list()).map((f) => f.name)).toEqual(['other']);
+  });
+
+  it('lists hundreds of feeds (SCAN in steps, MGET in batches)', async () => {
+    const p = prefix();
+    const store = new RedisFeedStore(clients.main, p);
+    const r = { connected: true, since: T0, lastEventAt: null, pbx: null };
+    await Promise.all(Array.from({ length: 450 }, (_, i) => store.put({ ...r, name: `f${i}` }, 10_000)));
+    const names = (await store.list()).map((f) => f.name);
+    expect(names).toHaveLength(450);
+    expect(new Set(names).size).toBe(450);
   });
 });

@@ -12,15 +12,23 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveView, type Published } from '../../server/live-view';
 import { defaultConfig } from '../../shared/config';
 import { applyPatch } from '../../shared/patch';
-import type { Snapshot } from '../../shared/snapshot';
+import type { FeedView, Snapshot } from '../../shared/snapshot';
 import type { Replica } from '../../server/replica';
 
 vi.mock('../../server/core/derive', () => ({
-  derive: (state: { waiting: number; longestWaitSec: number | null; alerts: string[] }, now: number, _config: unknown, cursor: string) => ({
+  derive: (
+    state: { waiting: number; longestWaitSec: number | null; alerts: string[] },
+    now: number,
+    _config: unknown,
+    cursor: string,
+    _cache: unknown,
+    feeds: readonly FeedView[] = [],
+  ) => ({
     cursor,
     serverTime: now,
     queue: { waiting: state.waiting, longestWaitSec: state.longestWaitSec },
     alerts: state.alerts.map((id) => ({ id })),
+    feeds: feeds.map((f) => ({ ...f })),
   }),
   ViewCache: class {},
 }));
@@ -47,12 +55,15 @@ let replica: FakeReplica;
 let view: LiveView;
 let published: Published[];
 let t: number;
+/** what the node's FeedMonitor would hand the view */
+let feeds: FeedView[];
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'performance'] });
   t = 1_000_000;
+  feeds = [];
   replica = new FakeReplica();
-  view = new LiveView(replica as unknown as Replica, defaultConfig(), { now: () => t }, { error: () => undefined });
+  view = new LiveView(replica as unknown as Replica, defaultConfig(), { now: () => t }, { error: () => undefined }, () => feeds);
   view.start();
   published = [];
   view.subscribe((p) => published.push(p));
@@ -129,6 +140,27 @@ describe('LiveView', () => {
     vi.advanceTimersByTime(0);
     expect(seen).toEqual([{ seq: 1, latestCursor: '1-0' }]);
     expect(view.latest().cursor).toBe(published[0]!.cursor);
+  });
+
+  it('publishes a feed going down, even on a tick where only clock figures moved otherwise', () => {
+    feeds = [{ name: 'ami-1', connected: true, since: 500, lastEventAt: 900 }];
+    view.changed();
+    vi.advanceTimersByTime(0);
+    expect(published).toHaveLength(1);
+    expect(published[0]!.ops).toEqual([{ op: 'list', path: ['feeds'], key: 'name', upsert: [feeds[0]], remove: [] }]);
+    // the cursor stands still and the clock figure moves; the feed flip is still news
+    feeds = [{ ...feeds[0]!, connected: false }];
+    replica.state.longestWaitSec = 42;
+    t += 1000;
+    vi.advanceTimersByTime(1000);
+    expect(published.map((p) => p.seq)).toEqual([1, 2]);
+    expect(published[1]!.cursor).toBe('0-0');
+    expect(published[1]!.ops).toContainEqual({ op: 'list', path: ['feeds'], key: 'name', upsert: [{ name: 'ami-1', connected: false, since: 500, lastEventAt: 900 }], remove: [] });
+    expect(view.latest().feeds).toEqual([{ name: 'ami-1', connected: false, since: 500, lastEventAt: 900 }]);
+    // nothing changed: the next tick is silent
+    t += 1000;
+    vi.advanceTimersByTime(1000);
+    expect(published).toHaveLength(2);
   });
 
   it('publishes nothing after stop()', () => {

@@ -60,7 +60,7 @@ export function createHttpApp(d: HttpAppDeps): Express {
       res.set('Access-Control-Allow-Origin', origin);
       res.set('Vary', 'Origin');
       res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type');
-      res.set('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE');
+      res.set('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
       if (req.method === 'OPTIONS') return void res.status(204).end();
     }
     next();

@@ -3,21 +3,14 @@
  * event valid and appended in body order, or none.
  */
 import { Router, type Request, type Response } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import { eventTimeProblem, parseEvent, type EventIssue, type EventTimeLimits, type HotlineEvent } from '../../../shared/events';
 import type { Clock, EventLog } from '../../ports';
-import { bearer } from './guard';
+import { requireIngestToken } from './guard';
 import { sendError } from './errors';
 import { jsonBody } from './json-body';
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 export const MAX_BODY = '1mb';
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export interface IngestDeps {
   log: EventLog;
@@ -31,13 +24,7 @@ export function ingestRouter({ log, ingestToken, clock, eventTime }: IngestDeps)
   const r = Router();
   r.post(
     '/api/v1/events',
-    (req, res, next) => {
-      if (!ingestToken) return sendError(res, 503, 'ingest_disabled', 'HTTP ingest is not configured (INGEST_TOKEN)');
-      const t = bearer(req);
-      if (!t || !sameToken(t, ingestToken)) return sendError(res, 401, 'unauthorized', 'missing or wrong ingest token');
-      if (!req.is('application/json')) return sendError(res, 415, 'unsupported_media_type', 'send Content-Type: application/json');
-      next();
-    },
+    requireIngestToken(ingestToken),
     // read as text, depth-checked, then parsed: not JSON or nested deeper than 64 levels is 400 invalid_json
     jsonBody({ limit: MAX_BODY, strict: false, type: () => true }),
     async (req: Request, res: Response) => {

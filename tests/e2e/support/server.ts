@@ -13,16 +13,18 @@ import { hashPassword, sha256, TokenService } from '../../../server/auth';
 import { createLogger } from '../../../server/logger';
 import { compareStreamIds } from '../../../server/core/stream-id';
 import type { AppPorts } from '../../../server/app';
-import type { Accounts, Clock, EventLog, PersonRole } from '../../../server/ports';
+import type { Accounts, Clock, EventLog, FeedStore, PersonRole } from '../../../server/ports';
 import { createRedisClients, type RedisClients } from '../../../server/adapters/redis/connect';
 import { RedisEventLog } from '../../../server/adapters/redis/event-log';
 import { RedisSnapshotStore } from '../../../server/adapters/redis/snapshot-store';
 import { RedisAccounts } from '../../../server/adapters/redis/accounts';
 import { RedisAuditLog } from '../../../server/adapters/redis/audit-log';
+import { RedisFeedStore } from '../../../server/adapters/redis/feed-store';
 import { MemoryEventLog } from '../../../server/adapters/memory/memory-event-log';
 import { MemorySnapshotStore } from '../../../server/adapters/memory/memory-snapshot-store';
 import { MemoryAccounts } from '../../../server/adapters/memory/memory-accounts';
 import { MemoryAuditLog } from '../../../server/adapters/memory/memory-audit-log';
+import { MemoryFeedStore } from '../../../server/adapters/memory/memory-feed-store';
 import { defaultConfig, type CenterConfig } from '../../../shared/config';
 import type { HotlineEvent } from '../../../shared/events';
 import { CLIENT_MISSING, oneLine } from '../../helpers/browser';
@@ -55,6 +57,8 @@ export interface E2eServerOptions {
   /** default 0 (any free port) */
   port?: number;
   config?: CenterConfig;
+  /** how often the node reads the feed keys (default 5 s; `app.feeds.poll()` reads at once) */
+  feedPollMs?: number;
 }
 
 export interface E2eServer {
@@ -64,6 +68,8 @@ export interface E2eServer {
   app: RunningApp;
   accounts: Accounts;
   log: EventLog;
+  /** the feed health keys, as an adapter writes them */
+  feeds: FeedStore;
   clock: Clock;
   /** appends the events through the event log and waits until this node's reader applied them */
   ingest(events: HotlineEvent[]): Promise<void>;
@@ -96,10 +102,18 @@ export async function startServer(o: E2eServerOptions): Promise<E2eServer> {
       snapshots: new RedisSnapshotStore(clients.main, prefix),
       accounts: new RedisAccounts(clients.main, prefix),
       audit: new RedisAuditLog(clients.main, prefix),
+      feeds: new RedisFeedStore(clients.main, prefix),
     };
   } else {
-    ports = { log: new MemoryEventLog(clock), snapshots: new MemorySnapshotStore(), accounts: new MemoryAccounts(clock), audit: new MemoryAuditLog() };
+    ports = {
+      log: new MemoryEventLog(clock),
+      snapshots: new MemorySnapshotStore(),
+      accounts: new MemoryAccounts(clock),
+      audit: new MemoryAuditLog(),
+      feeds: new MemoryFeedStore(clock),
+    };
   }
+  const feeds = ports.feeds!;
   let app: RunningApp;
   try {
     app = await startApp(
@@ -112,6 +126,7 @@ export async function startServer(o: E2eServerOptions): Promise<E2eServer> {
         adminPassword: null,
         clientDir,
         snapshotEveryMs: 60_000,
+        feedPollMs: o.feedPollMs,
       },
     );
   } catch (err) {
@@ -128,6 +143,7 @@ export async function startServer(o: E2eServerOptions): Promise<E2eServer> {
     app,
     accounts: ports.accounts,
     log: ports.log,
+    feeds,
     clock,
     async ingest(events) {
       const ids = await ports.log.append(events);
