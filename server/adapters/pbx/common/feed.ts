@@ -151,21 +151,9 @@ export class Feed {
     return c ? { state: c.state, agentId: c.agentId } : null;
   }
 
-  /** What the wallboard was told about an agent, or null when this feed never mentioned it. */
-  agentTold(agentId: string): { name: string | null; signedIn: boolean; busy: boolean; reason: string | null; inWrapUp: boolean } | null {
-    const a = this.agents.get(agentId);
-    return a ? { name: a.name, signedIn: a.signedIn, busy: a.busy, reason: a.reason, inWrapUp: a.wrapCall !== null } : null;
-  }
-
-  /** What the wallboard believes of a call, or null when it is over (or was never told). */
-  callTold(callId: string): { state: 'waiting' | 'ringing' | 'talking'; agentId: string | null } | null {
-    const c = this.calls.get(callId);
-    return c ? { ...c } : null;
-  }
-
   /** Every call the wallboard believes open (waiting, ringing or in talk), in the order it was first told. */
   openCalls(): { callId: string; state: 'waiting' | 'ringing' | 'talking'; agentId: string | null }[] {
-    return [...this.calls].map(([callId, c]) => ({ callId, ...c }));
+    return [...this.calls].map(([callId, c]) => ({ callId, state: c.state, agentId: c.agentId }));
   }
 
   /** Remembers an agent's wrap-up time (from the PBX's member or agent record). */
