@@ -123,7 +123,8 @@ async function harness(o: {
   }
   const nodeClock: FakeClock = fakeClock(o.base);
   const node = o.node ?? (await startTestApp({ clock: nodeClock }));
-  const clock = storyClock(o.base - 290 * S);
+  // the adapter starts 10 s after the set-up, or now in the story of a FreeSWITCH met before
+  const clock = storyClock(o.fs ? fs.t : o.base - 290 * S);
   const logger = captureLogger();
   const env: Record<string, string> = {
     ESL_HOST: '127.0.0.1',
@@ -150,6 +151,7 @@ async function harness(o: {
   });
   cleanups.push(() => adapter.stop());
   const f = fs;
+  const sentBefore = fs.sent; // a FreeSWITCH shared with an earlier adapter: count from here
   const h: Harness = {
     fs: f,
     node,
@@ -162,7 +164,7 @@ async function harness(o: {
     },
     async settle() {
       await f.flushed();
-      await waitUntil(() => adapter.stats.events >= f.sent, `the adapter to apply the ${f.sent} events FreeSWITCH sent (applied ${adapter.stats.events})`);
+      await waitUntil(() => adapter.stats.events >= f.sent - sentBefore, `the adapter to apply the events FreeSWITCH sent`);
       await waitUntil(async () => {
         await adapter.feed.drain();
         return adapter.feed.backlog === 0;
@@ -435,5 +437,192 @@ describe('FreeSWITCH adapter: stories on the wallboard', () => {
     expect(agentOf(s, '1002')!.since).toBe(base + 33 * S);
     expect(s.today).toMatchObject({ offered: 2, answered: 1, abandoned: 1, asaSec: 3, avgTalkSec: 30, avgHandleSec: 30 });
     expect(s.ingest).toMatchObject({ rejected: 0, anomalies: 0 });
+  });
+});
+
+/** What the wall shows, without what differs between two nodes by nature (cursor, clock, feeds, duplicates). */
+function wall(s: Snapshot) {
+  const { cursor: _c, serverTime: _t, feeds: _f, ingest, ...rest } = s as Snapshot & { feeds?: unknown };
+  return { ...rest, ingest: { rejected: ingest.rejected, anomalies: ingest.anomalies } };
+}
+
+describe('FreeSWITCH adapter: a connection dropped mid-story', () => {
+  /**
+   * Seven agents; calls before, across and inside a gap. With `gap`, the link drops at 10 s and
+   * comes back at 45 s: FreeSWITCH goes on and its events are lost; the reconnect's resync reads
+   * the lists. Without it, the same story reaches the adapter live — minus what FreeSWITCH cannot
+   * tell after the fact: the two calls that begin and end inside the gap (c4, c5), and the moment
+   * the waiting c8 hung up (its abandon stands at the resync's time, 45 s, in both runs).
+   */
+  async function story(gap: boolean, base: number) {
+    const h = await harness({
+      base,
+      setup: (fs) =>
+        center(fs, [
+          ['1001', 10],
+          ['1002', 5],
+          ['1003', 5],
+          ['1004', 0],
+          ['1005', 0],
+          ['1006', 0, 'Logged Out'],
+          ['1007', 0],
+        ]),
+    });
+    const { fs } = h;
+    const a = (n: string) => `${n}@default`;
+    h.at(0);
+    fs.arrive('c1', HOTLINE, '13900000001');
+    h.at(1);
+    fs.offer('c1', a('1001'));
+    h.at(4);
+    fs.answer('c1', a('1001')); // in talk at the drop, ends in the gap
+    h.at(5);
+    fs.arrive('c2', HOTLINE, '13900000002'); // waiting at the drop, answered in the gap
+    h.at(6);
+    fs.arrive('c3', HOTLINE, '13900000003');
+    h.at(7);
+    fs.offer('c3', a('1003')); // ringing at the drop, answered in the gap
+    h.at(8);
+    fs.arrive('c8', HOTLINE, '13900000008'); // waiting at the drop, hangs up in the gap
+    await h.settle();
+    const atDrop = await h.snapshot(9);
+    if (gap) {
+      fs.refusing = true;
+      fs.drop();
+    }
+    h.at(20);
+    fs.answer('c3', a('1003'));
+    if (gap) {
+      // begin and end inside the gap: FreeSWITCH keeps no trace of them in its lists
+      h.at(21);
+      fs.arrive('c4', HOTLINE, '13900000004');
+      h.at(22);
+      fs.offer('c4', a('1005'));
+      h.at(23);
+      fs.answer('c4', a('1005'));
+      h.at(24);
+      fs.arrive('c5', HOTLINE, '13900000005');
+    }
+    h.at(25);
+    fs.status(a('1004'), 'On Break');
+    if (gap) {
+      h.at(26);
+      fs.abandon('c5');
+      h.at(27);
+      fs.hangup('c4');
+    }
+    h.at(28);
+    fs.status(a('1006'), 'Available'); // logs in during the gap
+    h.at(30);
+    fs.status(a('1005'), 'Logged Out');
+    h.at(32);
+    fs.arrive('c6', HOTLINE, '13900000006'); // arrives in the gap, still waiting at the reconnect
+    h.at(33);
+    fs.arrive('c7', HOTLINE, '13900000007'); // arrives in the gap, in talk at the reconnect
+    h.at(34);
+    fs.offer('c7', a('1007'));
+    fs.offer('c2', a('1002'));
+    h.at(35);
+    fs.answer('c2', a('1002'));
+    h.at(36);
+    fs.answer('c7', a('1007'));
+    if (gap) {
+      h.at(38);
+      fs.abandon('c8');
+    }
+    h.at(40);
+    fs.hangup('c1'); // 1001: 10 s of wrap-up, ready at 50
+    if (!gap) await h.settle();
+    h.at(45);
+    if (gap) {
+      fs.refusing = false;
+      await waitUntil(() => h.adapter.stats.resyncs >= 2, 'the reconnect and its resync');
+    } else {
+      fs.abandon('c8');
+    }
+    await h.settle();
+    const atReconnect = await h.snapshot(45);
+    h.at(55);
+    fs.offer('c6', a('1001'));
+    h.at(57);
+    fs.answer('c6', a('1001'));
+    h.at(60);
+    fs.hangup('c2'); // 1002: 5 s of wrap-up, ready at 65
+    h.at(62);
+    fs.status(a('1004'), 'Available');
+    await h.settle();
+    h.at(70);
+    const end = await h.snapshot(75);
+    return { h, base, atDrop, atReconnect, end };
+  }
+
+  it('after the reconnect the wall shows exactly what it would have shown without the drop, as far as FreeSWITCH can tell', async () => {
+    const base = storyBase();
+    const live = await story(false, base);
+    const dropped = await story(true, base);
+    expect(dropped.h.fs.lost).toBeGreaterThan(0);
+    expect(wall(dropped.atDrop)).toEqual(wall(live.atDrop));
+
+    // right after the resync: the same agent states (with the PBX's own times) and figures
+    expect(wall(dropped.atReconnect)).toEqual(wall(live.atReconnect));
+    const r = dropped.atReconnect;
+    expect(Object.fromEntries(r.agents.map((x) => [x.id, [x.state, (x.since - base) / S, x.callId]]))).toEqual({
+      '1001': ['wrapup', 40, 'c1'],
+      '1002': ['talking', 35, 'c2'],
+      '1003': ['talking', 20, 'c3'],
+      '1004': ['busy', 25, null],
+      '1005': ['logged_in', 30, null],
+      '1006': ['available', 28, null],
+      '1007': ['talking', 36, 'c7'],
+    });
+    expect(r.queue.calls.map((c) => [c.callId, (c.since - base) / S])).toEqual([['c6', 32]]);
+    expect(r.today).toMatchObject({ offered: 6, answered: 4, abandoned: 1 });
+
+    // and on to the end of the story: wrap-ups from wrap_up_time, talk and handle times, service level
+    expect(wall(dropped.end)).toEqual(wall(live.end));
+    const e = dropped.end;
+    expect(states(e)).toEqual({ '1001': 'talking', '1002': 'available', '1003': 'talking', '1004': 'available', '1005': 'logged_in', '1006': 'available', '1007': 'talking' });
+    expect(e.today).toMatchObject({ offered: 6, answered: 5, abandoned: 1, avgTalkSec: (36 + 25) / 2, avgHandleSec: (46 + 30) / 2 });
+    expect(e.ingest).toMatchObject({ rejected: 0, anomalies: 0 });
+
+    // the calls entirely inside the gap never reach the wallboard (docs/telephony.md, limits)
+    const ids = new Set((await dropped.h.stream()).flatMap((x) => ('callId' in x ? [x.callId] : [])));
+    expect([...ids].sort()).toEqual(['c1', 'c2', 'c3', 'c6', 'c7', 'c8']);
+  });
+
+  it('a new adapter process (no memory of what was told) resyncs without disturbing the wall: no login resets, nothing counted twice', async () => {
+    const base = storyBase();
+    const first = await harness({ base, setup: (fs) => center(fs, [['1001', 0], ['1002', 0], ['1003', 60]]) });
+    const { fs, node } = first;
+    const a = (n: string) => `${n}@default`;
+    first.at(0);
+    fs.arrive('r1', HOTLINE, '13900000011');
+    fs.offer('r1', a('1001'));
+    first.at(3);
+    fs.answer('r1', a('1001'));
+    fs.status(a('1002'), 'On Break');
+    fs.arrive('r2', HOTLINE, '13900000012');
+    fs.offer('r2', a('1003'));
+    first.at(5);
+    fs.answer('r2', a('1003'));
+    first.at(20);
+    fs.hangup('r2'); // 1003 in 60 s of wrap-up
+    fs.arrive('r3', HOTLINE, '13900000013');
+    const before = await first.snapshot(21);
+    await first.adapter.stop();
+
+    const second = await harness({ base, fs, node });
+    const after = await second.snapshot(21);
+    expect(wall(after)).toEqual(wall(before));
+    expect(states(after)).toEqual({ '1001': 'talking', '1002': 'busy', '1003': 'wrapup' });
+    expect(after.ingest.anomalies).toBe(0);
+    // the resync repeated what the wall had (same ids): ignored as duplicates, not counted again
+    expect(after.ingest.duplicates).toBeGreaterThan(0);
+    expect(after.today).toMatchObject({ offered: 3, answered: 2 });
+    // the old process's wrap-up timer is gone; the new one ends 1003's wrap-up at 20 + 60 s all the same
+    second.at(80);
+    const later = await second.snapshot(81);
+    expect(agentOf(later, '1003')).toMatchObject({ state: 'available', since: base + 80 * S });
+    expect(later.ingest.anomalies).toBe(0);
   });
 });

@@ -191,7 +191,9 @@ export class Feed {
    * Sign-ins come first; the other corrections follow in the order of their times (the PBX's where
    * it gives them), so an agent's day reads as it happened. An agent this feed never told about (a
    * new adapter process: the wallboard may already have it signed in, on a call) is signed in
-   * without `agent.login`, which would reset it there; the login is sent only to carry a name.
+   * without `agent.login`, which would reset it there; the login is sent only to carry a name. Such
+   * an agent, idle, whose last call the PBX names (`lastCallEndAt`), gets the wrap-up the old
+   * process was timing: ready at that end + its wrap-up time.
    * The corrections are recorded at once; the promise resolves when they are appended.
    */
   async reconcile(view: PbxView): Promise<FeedEvent[]> {
@@ -212,11 +214,13 @@ export class Feed {
     const add = (rank: number, e: Record<string, unknown>) => timed.push({ e: e as unknown as FeedEvent, rank });
     const seen = new Map<string, PbxAgent>();
     const inCall = new Set<string>();
+    const fresh = new Set<string>();
     for (const a of view.agents) {
       seen.set(a.agentId, a);
       this.setWrapUp(a.agentId, a.wrapUpSec);
       if (a.inCall) inCall.add(a.agentId);
       const t = this.agents.get(a.agentId);
+      if (!t) fresh.add(a.agentId);
       if (a.present) {
         if (!t?.signedIn) {
           const at = a.loginAt ?? now;
@@ -272,6 +276,15 @@ export class Feed {
     timed.sort((a, b) => a.e.ts - b.e.ts || a.rank - b.rank);
     const out = [...presence, ...timed.map((x) => x.e)];
     void this.emit(out, false);
+    // a new process lost the wrap-up timers of the old one: an idle agent whose last call the PBX
+    // names gets its ready at that call's end + wrap-up (a no-op on the wall if it is ready already)
+    const ringing = new Set(view.waiting.flatMap((w) => (w.ringingAgent ? [w.ringingAgent] : [])));
+    const talkingAgents = new Set(view.talking?.map((c) => c.agentId) ?? []);
+    for (const a of view.agents) {
+      const end = a.lastCallEndAt;
+      if (end == null || end > now || !fresh.has(a.agentId) || !a.present || a.paused || a.inCall || ringing.has(a.agentId) || talkingAgents.has(a.agentId)) continue;
+      this.startWrap(a.agentId, `end-${idTime(end)}`, end, false);
+    }
     return out;
   }
 

@@ -74,12 +74,10 @@ export function freeswitchSession(o: FreeswitchSessionOptions): Session {
         tiers.set(q, await table(`queue list tiers ${q}`));
       }
       const view = mapper.view({ agents, members, tiers });
-      const done = feed.reconcile(view); // recorded at once; appended in the background
+      // recorded at once and appended in the background: reading FreeSWITCH never waits for the wallboard
+      const corrections = feed.reconcileNow(view);
       stats.resyncs++;
-      void done.then(
-        (corrections) => logger.info({ agents: view.agents.length, waiting: view.waiting.length, talking: view.talking?.length ?? 0, corrections: corrections.length, queues: queues.length }, `${settings.name}: resync`),
-        () => {},
-      );
+      logger.info({ agents: view.agents.length, waiting: view.waiting.length, talking: view.talking?.length ?? 0, corrections: corrections.length, queues: queues.length }, `${settings.name}: resync`);
       const early = held;
       held = null;
       for (const e of early) apply(e);
