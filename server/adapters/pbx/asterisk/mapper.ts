@@ -658,8 +658,8 @@ export class AsteriskMapper {
     for (const agentId of members.keys()) {
       const a = this.aggregate(agentId)!;
       agg.set(agentId, a);
-      const { lastCall: _l, ...agent } = a;
-      view.agents.push(agent);
+      const { lastCall, ...agent } = a;
+      view.agents.push({ ...agent, lastCallEndAt: lastCall === null ? null : lastCall * 1000 });
     }
     const waitingIds = new Set<string>();
     for (const e of entries) {
@@ -783,7 +783,9 @@ export class AsteriskMapper {
     const fresh: FeedEvent[] = [];
     if (firstResync) {
       for (const a of agg.values()) {
-        if (!agentsBefore.has(a.agentId) && !a.paused && !a.inCall) fresh.push({ id: this.id('agent.ready', a.agentId, 'start', idTime(now)), type: 'agent.ready', ts: now, agentId: a.agentId } as FeedEvent);
+        // (one still in the wrap-up of its last call gets its ready from the Feed, at end + wrap-up)
+        const wrapping = a.lastCall !== null && (a.lastCall + a.wrapUpSec) * 1000 > now;
+        if (!agentsBefore.has(a.agentId) && !a.paused && !a.inCall && !wrapping) fresh.push({ id: this.id('agent.ready', a.agentId, 'start', idTime(now)), type: 'agent.ready', ts: now, agentId: a.agentId } as FeedEvent);
       }
       void this.feed.emit(fresh, false);
     }
