@@ -590,6 +590,40 @@ describe('FreeSWITCH adapter: a connection dropped mid-story', () => {
     expect([...ids].sort()).toEqual(['c1', 'c2', 'c3', 'c6', 'c7', 'c8']);
   });
 
+  it('the limits, as documented: a waiting call answered and finished inside the gap reads as abandoned at the resync; a tier added after the resync is learnt at the next one', async () => {
+    const base = storyBase();
+    const h = await harness({ base, setup: (fs) => center(fs, [['1001', 0]]) });
+    const { fs } = h;
+    h.at(0);
+    fs.arrive('g1', HOTLINE, '13900000021');
+    await h.settle();
+    fs.refusing = true;
+    fs.drop();
+    h.at(5);
+    fs.offer('g1', '1001@default');
+    fs.answer('g1', '1001@default');
+    h.at(20);
+    fs.hangup('g1'); // gone from the members list: FreeSWITCH keeps no record that it was answered
+    fs.addAgent('1002@default', [HOTLINE], 0, 'Logged Out'); // agent add + tier add: no events
+    h.at(30);
+    fs.refusing = false;
+    await waitUntil(() => h.adapter.stats.resyncs >= 2, 'the resync');
+    let s = await h.snapshot(31);
+    expect(s.today).toMatchObject({ offered: 1, answered: 0, abandoned: 1 });
+    expect(s.missedCalls.map((m) => [m.callId, (m.abandonedAt - base) / S])).toEqual([['g1', 30]]);
+    h.at(40);
+    fs.status('1002@default', 'Available'); // known from the tiers read at that resync
+    fs.addAgent('1003@default', [HOTLINE], 0, 'Logged Out');
+    fs.status('1003@default', 'Available'); // its tier came after the resync: ignored until the next
+    s = await h.snapshot(41);
+    expect(states(s)).toEqual({ '1001': 'available', '1002': 'available' });
+    fs.drop();
+    await waitUntil(() => h.adapter.stats.resyncs >= 3, 'the next resync');
+    s = await h.snapshot(42);
+    expect(states(s)).toEqual({ '1001': 'available', '1002': 'available', '1003': 'available' });
+    expect(agentOf(s, '1003')!.since).toBe(base + 40 * S);
+  });
+
   it('a new adapter process (no memory of what was told) resyncs without disturbing the wall: no login resets, nothing counted twice', async () => {
     const base = storyBase();
     const first = await harness({ base, setup: (fs) => center(fs, [['1001', 0], ['1002', 0], ['1003', 60]]) });
