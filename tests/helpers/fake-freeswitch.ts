@@ -71,6 +71,8 @@ export interface FakeFreeswitchOptions {
   nullAs?: '' | '(null)';
   /** write each frame in pieces of this many bytes, with a pause between (TCP chunks mid-character) */
   chunkBytes?: number;
+  /** send a HEARTBEAT this often while subscribed (FreeSWITCH: every 20 s); none by default */
+  heartbeatMs?: number;
 }
 
 export class FakeFreeswitch {
@@ -97,6 +99,7 @@ export class FakeFreeswitch {
   private subscribed: Socket | null = null;
   private seq = 1000;
   private writing: Promise<void> = Promise.resolve();
+  private beat: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: FakeFreeswitchOptions = {}) {}
 
@@ -108,9 +111,11 @@ export class FakeFreeswitch {
     this.server = createServer((s) => this.accept(s));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.port = (this.server.address() as { port: number }).port;
+    if (this.o.heartbeatMs) this.beat = setInterval(() => this.up && this.heartbeat(), this.o.heartbeatMs);
   }
 
   async stop(): Promise<void> {
+    if (this.beat) clearInterval(this.beat);
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }

@@ -399,8 +399,10 @@ describe('FreeSWITCH adapter: stories on the wallboard', () => {
 
   it('a silent peer is declared dead and the adapter reconnects; a goodbye (disconnect-notice) too', async () => {
     const base = storyBase();
-    const h = await harness({ base, deadAfterMs: 300, setup: (fs) => center(fs, [['1001', 0]]) });
+    // HEARTBEATs every 100 ms (FreeSWITCH: 20 s), dead after 1 s of silence (the adapter: 60 s)
+    const h = await harness({ base, deadAfterMs: 1000, fsOptions: { heartbeatMs: 100 }, setup: (fs) => center(fs, [['1001', 0]]) });
     const { fs } = h;
+    expect(h.adapter.stats.resyncs).toBe(1);
     fs.silent = true; // no HEARTBEAT, nothing
     await waitUntil(() => h.logger.lines.some((l) => String(l.o.err ?? '').includes('no HEARTBEAT')), 'the dead peer to be noticed');
     fs.silent = false;
@@ -408,7 +410,6 @@ describe('FreeSWITCH adapter: stories on the wallboard', () => {
     fs.goodbye();
     await waitUntil(() => h.adapter.stats.resyncs >= 3, 'a reconnect after the goodbye');
     h.at(1);
-    fs.heartbeat();
     fs.status('1001@default', 'On Break');
     const s = await h.snapshot(2);
     expect(agentOf(s, '1001')).toMatchObject({ state: 'busy' });
