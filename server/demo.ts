@@ -22,6 +22,7 @@ import { createLogger } from './logger';
 import { CLIENT_DIR } from './paths';
 import { systemClock, type Accounts, type Clock } from './ports';
 import { startSimulator } from './simulator';
+import { startAsteriskDemo, type AsteriskDemo } from './adapters/pbx/asterisk/demo-feed';
 
 const DEMO_PREFIX = 'hotline-demo:';
 const PEOPLE = [
@@ -68,6 +69,12 @@ async function main(): Promise<void> {
     console.error('demo: DEMO_SPEED must be a number from 0 (exclusive) to 1000');
     process.exit(2);
   }
+  // DEMO_FEED=asterisk: the simulation plays on a scripted Asterisk, followed by the real AMI adapter
+  const feed = process.env.DEMO_FEED ?? '';
+  if (feed !== '' && feed !== 'asterisk') {
+    console.error('demo: DEMO_FEED must be "asterisk" or unset');
+    process.exit(2);
+  }
 
   let clients: RedisClients | null = null;
   try {
@@ -94,8 +101,14 @@ async function main(): Promise<void> {
   }
 
   const deviceToken = await seedAccounts(ports.accounts, systemClock);
+  let simNow: (() => number) | null = null;
+  let pbxDemo: AsteriskDemo | null = null;
+  if (feed === 'asterisk') {
+    pbxDemo = await startAsteriskDemo({ log: ports.log, feeds: ports.feeds, now: () => Math.floor(simNow ? simNow() : Date.now()), speed, logger });
+    console.log(`demo: calls and agents play on a scripted Asterisk (AMI on 127.0.0.1:${pbxDemo.port}), followed by the Asterisk adapter into the stream`);
+  }
   const sim = startSimulator({
-    log: ports.log,
+    log: pbxDemo?.log ?? ports.log,
     clock: systemClock,
     seed: Number(process.env.DEMO_SEED ?? '12319'),
     speed,
@@ -103,6 +116,7 @@ async function main(): Promise<void> {
     incidentsPerDay: 6,
     onError: (err) => logger.warn({ err: String(err) }, 'simulator append failed; retrying'),
   });
+  if (speed !== 1) simNow = () => sim.now();
   await sim.ready;
   const clock: Clock = speed === 1 ? systemClock : { now: () => Math.floor(sim.now()) };
   const app = await startApp(
@@ -140,6 +154,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await sim.stop();
+    await pbxDemo?.stop();
     await app.stop();
     await ports.log.close();
     await clients?.close();

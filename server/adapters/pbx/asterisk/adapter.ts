@@ -25,6 +25,8 @@ export interface AsteriskAdapterOptions {
   /** the Feed's wrap-up timers and the mapper's transfer grace (tests fire them by hand) */
   timers?: Timers;
   transferGraceMs?: number;
+  /** PBX Timestamps further than this from `now` are replaced by the time read (default 5 min; the demo replays a day) */
+  maxClockSkewMs?: number;
   pingEveryMs?: number;
   deadAfterMs?: number;
   healthEveryMs?: number;
@@ -39,7 +41,7 @@ export interface RunningAsteriskAdapter extends RunningAdapter {
 export function startAsteriskAdapter(o: AsteriskAdapterOptions): RunningAsteriskAdapter {
   const now = o.now ?? Date.now;
   const feed = new Feed({ name: o.name, sink: o.events, now, logger: o.logger, timers: o.timers });
-  const mapper = new AsteriskMapper({ feed, queues: o.queues, logger: o.logger, now, timers: o.timers, transferGraceMs: o.transferGraceMs, defaultWrapUpSec: o.defaultWrapUpSec });
+  const mapper = new AsteriskMapper({ feed, queues: o.queues, logger: o.logger, now, timers: o.timers, transferGraceMs: o.transferGraceMs, defaultWrapUpSec: o.defaultWrapUpSec, maxClockSkewMs: o.maxClockSkewMs });
   const session = amiSession({ host: o.host, port: o.port, username: o.username, secret: o.secret, mapper, logger: o.logger, now, pingEveryMs: o.pingEveryMs, deadAfterMs: o.deadAfterMs });
   const running = runAdapter({ name: o.name, feed, health: o.health, session, logger: o.logger, now, healthEveryMs: o.healthEveryMs, sleep: o.sleep });
   return {

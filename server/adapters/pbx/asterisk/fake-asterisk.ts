@@ -76,6 +76,8 @@ export class FakeAsterisk {
   logins: { username: string; ok: boolean; events: string | undefined }[] = [];
   /** actions received, in order */
   actions: string[] = [];
+  /** AMI messages written (all connections) */
+  messagesWritten = 0;
 
   readonly queues = new Map<string, { completed: number; abandoned: number; strategy: string }>();
   /** members by `queue|iface` */
@@ -158,6 +160,7 @@ export class FakeAsterisk {
   private write(c: Conn, fields: Fields): void {
     if (this.silent || c.socket.destroyed) return;
     const bytes = Buffer.from(AmiMessage.encode(fields, this.lineEnd), 'utf8');
+    this.messagesWritten++;
     if (c.queued) {
       c.queued.push(bytes);
       return;

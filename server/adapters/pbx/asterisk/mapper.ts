@@ -214,7 +214,7 @@ export class AsteriskMapper {
       if (Math.abs(ts - receivedAt) <= this.maxSkew) return { ts, tag: raw };
       if (!this.skewWarned) {
         this.skewWarned = true;
-        this.log.warn({ pbxTime: ts, adapterTime: receivedAt }, 'asterisk: the PBX clock is off by more than 5 minutes; using the time events are received (check NTP on the PBX)');
+        this.log.warn({ pbxTime: ts, adapterTime: receivedAt }, `asterisk: the PBX clock is off by more than ${Math.round(this.maxSkew / 60_000)} minutes; using the time events are received (check NTP on the PBX)`);
       }
     }
     return { ts: receivedAt, tag: idTime(receivedAt) };
@@ -580,11 +580,16 @@ export class AsteriskMapper {
   /** Anything heard from the PBX (responses and pings too). */
   heard(at: number): void {
     this.lastHeardAt = at;
+    this.messagesHeard++;
   }
+
+  /** AMI messages read so far (all connections) */
+  messagesHeard = 0;
 
   /** Stops the grace timers (the adapter is stopping): open transfers end where they are. */
   stop(): void {
     for (const p of [...this.pending.values()]) this.settle(p);
+    for (const c of this.calls.values()) this.clearLeft(c);
   }
 
   // ------------------------------------------------------------------ resync
