@@ -39,8 +39,23 @@ export function amiSession(o: AmiSessionOptions): Session {
   const connectTimeout = o.connectTimeoutMs ?? 10_000;
   if (/[\r\n]/.test(o.username) || /[\r\n]/.test(o.secret)) throw new Error('AMI_USERNAME / AMI_SECRET must not contain line breaks');
 
+  // one listener on the runner's `stopping` for all sessions (a listener per session would pile up
+  // over days of reconnect attempts while the PBX is down)
+  const live = new Set<() => void>();
+  let hooked: Promise<void> | null = null;
+  let stopRequested = false;
+
   return (_feed, hooks) =>
     new Promise<void>((resolve, reject) => {
+      if (hooked !== hooks.stopping) {
+        hooked = hooks.stopping;
+        stopRequested = false;
+        void hooks.stopping.then(() => {
+          stopRequested = true;
+          for (const stop of [...live]) stop();
+        });
+      }
+      if (stopRequested) return resolve();
       const where = `${o.host}:${o.port}`;
       const parser = new AmiParser();
       const loginId = `wallboard-login-${++actionSeq}`;
@@ -63,6 +78,7 @@ export function amiSession(o: AmiSessionOptions): Session {
       const finish = (err?: Error) => {
         if (done) return;
         done = true;
+        live.delete(onStop);
         clearTimeout(connectTimer);
         if (ticker) clearInterval(ticker);
         socket.destroy();
@@ -163,13 +179,14 @@ export function amiSession(o: AmiSessionOptions): Session {
         if (!loggedIn) return finish(new Error(`${where}: the PBX closed the connection before the login completed`));
         finish();
       });
-      void hooks.stopping.then(() => {
+      function onStop(): void {
         stopping = true;
         if (done) return;
         if (loggedIn) send({ Action: 'Logoff', ActionID: `wallboard-logoff-${++actionSeq}` });
         socket.end();
         // a peer that does not close its side is cut off
         setTimeout(() => finish(), 1000).unref?.();
-      });
+      }
+      live.add(onStop);
     });
 }
