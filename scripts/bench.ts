@@ -1,118 +1,101 @@
 /**
- * `npm run bench`: performance figures, printed (never asserted in tests).
- * - core: reduce throughput, derive / diff time and patch size with a busy center
- * - end to end: event appended → patch received by a Socket.IO client, through a real server
- *   (Redis when REDIS_URL answers, else the in-process log)
+ * `npm run bench [-- case… [options]]`: performance figures, printed (never asserted in tests).
+ * Cases (default: all, in this order): core, fanout, polling, ingest, replay. See docs/performance.md.
+ *
+ *   --day N        events in the preloaded day (default 100000)
+ *   --screens a,b  screen counts on that day (default fan-out 10,100,200,500; polling 100,500)
+ *   --seconds N    measured seconds per live run (default 20), after a 2 s warm-up
+ *   --rate N       live events per second (default 500)
+ *   --replay N     events in the stream for the replay case (default 1000000)
+ *   --replay-limit S  give up a replay still running after S seconds (default 60) and report its progress
+ *   --quick        a small run while developing: 20k-event day, 10 and 50 screens, 6 s, 100k replay
  */
-import { io as connect } from 'socket.io-client';
-import { defaultConfig } from '../shared/config';
-import type { HotlineEvent } from '../shared/events';
-import type { Patch } from '../shared/patch';
-import { derive } from '../server/core/derive';
-import { diff } from '../server/core/diff';
-import { Reducer } from '../server/core/reduce';
-import { createSimulation } from '../server/simulator';
-import { startApp } from '../server/app';
-import { createLogger } from '../server/logger';
-import { MemoryEventLog } from '../server/adapters/memory/memory-event-log';
-import { MemorySnapshotStore } from '../server/adapters/memory/memory-snapshot-store';
-import { MemoryAccounts } from '../server/adapters/memory/memory-accounts';
-import { MemoryAuditLog } from '../server/adapters/memory/memory-audit-log';
-import { createRedisClients } from '../server/adapters/redis/connect';
-import { RedisEventLog } from '../server/adapters/redis/event-log';
-import { RedisSnapshotStore } from '../server/adapters/redis/snapshot-store';
-import { RedisAccounts } from '../server/adapters/redis/accounts';
-import { RedisAuditLog } from '../server/adapters/redis/audit-log';
-import { hashPassword } from '../server/auth';
-import type { EventLog } from '../server/ports';
+import { cpus, loadavg } from 'node:os';
+import { startBenchRedis } from './bench/redis';
+import { benchTimeZone, localTime } from './bench/day';
+import { compare, planFor, runLive, type LiveCase } from './bench/fanout';
+import { runIngest } from './bench/ingest';
+import { runReplay } from './bench/replay';
+import { runCore } from './bench/core';
+import { count } from './bench/stats';
 
-const config = defaultConfig();
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
-const fmt = (n: number, d = 2) => n.toFixed(d);
+const CASES = ['core', 'fanout', 'polling', 'ingest', 'replay'] as const;
+type Case = (typeof CASES)[number];
+const OPTIONS = ['day', 'screens', 'seconds', 'rate', 'replay', 'replay-limit'];
 
-function core(agents: number, callsPerDay: number): void {
-  const start = Date.UTC(2026, 10, 28, 16, 0); // local midnight, Asia/Shanghai
-  const sim = createSimulation({ seed: 7, start, agents, callsPerDay, incidentsPerDay: 3 });
-  const events = sim.nextUntil(start + 15 * 3_600_000); // to 15:00
-  const r = new Reducer();
-  let t = performance.now();
-  events.forEach((e, i) => r.apply(e, `${e.ts}-${i}`));
-  const reduceMs = performance.now() - t;
-  const now = start + 15 * 3_600_000;
-  const times: number[] = [];
-  let snap = derive(r.state, now, config, '1-0');
-  for (let i = 0; i < 50; i++) {
-    t = performance.now();
-    snap = derive(r.state, now + i * 1000, config, '1-0');
-    times.push(performance.now() - t);
+function parseArgs(argv: string[]) {
+  const cases: Case[] = [];
+  const opt: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') opt.quick = '1';
+    else if (a.startsWith('--')) {
+      if (!OPTIONS.includes(a.slice(2))) throw new Error(`unknown option ${a} (options: --${OPTIONS.join(', --')}, --quick)`);
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      opt[a.slice(2)] = v;
+    } else if ((CASES as readonly string[]).includes(a)) cases.push(a as Case);
+    else throw new Error(`unknown case "${a}" (cases: ${CASES.join(', ')})`);
   }
-  const more = createSimulation({ seed: 7, start, agents, callsPerDay, incidentsPerDay: 3 });
-  more.nextUntil(now);
-  const next = more.nextUntil(now + 30_000);
-  const before = derive(r.state, now + 30_000, config, '1-0');
-  next.forEach((e, i) => r.apply(e, `${now}-${i}`));
-  const after = derive(r.state, now + 30_000, config, '2-0');
-  t = performance.now();
-  const ops = diff(before, after);
-  const diffMs = performance.now() - t;
-  console.log(`core  ${agents} agents, ${snap.today.offered} calls today, ${events.length} events`);
-  console.log(`  reduce       ${fmt(events.length / (reduceMs / 1000), 0)} events/s`);
-  console.log(`  derive       median ${fmt(pct(times, 50))} ms, p95 ${fmt(pct(times, 95))} ms`);
-  console.log(`  snapshot     ${fmt(JSON.stringify(snap).length / 1024, 1)} KiB JSON`);
-  console.log(`  diff         ${fmt(diffMs)} ms for 30 s of events (${next.length}); patch ${JSON.stringify(ops).length} bytes`);
+  const quick = opt.quick === '1';
+  const num = (name: string, def: number) => {
+    const v = opt[name] === undefined ? def : Number(opt[name]);
+    if (!(v > 0)) throw new Error(`--${name} must be a positive number`);
+    return v;
+  };
+  const list = (def: number[]) => {
+    const screens = opt.screens ? opt.screens.split(',').map(Number) : def;
+    if (!screens.every((n) => Number.isInteger(n) && n > 0)) throw new Error('--screens takes counts separated by commas, e.g. 10,100');
+    return screens;
+  };
+  const day = num('day', quick ? 20_000 : 100_000);
+  const small = Math.round(day / 10);
+  return {
+    cases: cases.length ? cases : [...CASES],
+    day,
+    push: list(quick ? [10, 50] : [10, 100, 200, 500]).map((n) => [day, n] as [number, number]).concat(opt.screens ? [] : [[small, 10]]),
+    poll: list(quick ? [50] : [100, 500]).map((n) => [day, n] as [number, number]),
+    seconds: num('seconds', quick ? 6 : 20),
+    rate: num('rate', 500),
+    replay: num('replay', quick ? 100_000 : 1_000_000),
+    replayLimit: num('replay-limit', 60),
+  };
 }
 
-async function endToEnd(): Promise<void> {
-  const logger = createLogger('silent');
-  const prefix = `bench:${process.pid}:`;
-  let log: EventLog;
-  let cleanup = async () => {};
-  let kind: string;
-  const clients = await createRedisClients(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix, { connectTimeoutMs: 1000 }).catch(() => null);
-  let ports;
-  if (clients) {
-    kind = 'Redis';
-    log = new RedisEventLog(clients.main, clients.reader, prefix);
-    ports = { log, snapshots: new RedisSnapshotStore(clients.main, prefix), accounts: new RedisAccounts(clients.main, prefix), audit: new RedisAuditLog(clients.main, prefix) };
-    cleanup = async () => {
-      for await (const keys of clients.main.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await clients.main.del(keys);
-      await log.close();
-      await clients.close();
-    };
-  } else {
-    kind = 'in-process log';
-    log = new MemoryEventLog();
-    ports = { log, snapshots: new MemorySnapshotStore(), accounts: new MemoryAccounts(), audit: new MemoryAuditLog() };
+async function main(): Promise<void> {
+  let a: ReturnType<typeof parseArgs>;
+  try {
+    a = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}`);
+    process.exit(2);
   }
-  await ports.accounts.createUser({ username: 'bench', role: 'lead', passwordHash: await hashPassword('bench-password'), disabled: false, createdAt: Date.now(), tokensValidAfter: 0 });
-  const app = await startApp({ ...ports, clock: { now: () => Date.now() }, logger }, { config, port: 0, host: '127.0.0.1', ingestToken: null, adminPassword: null, clientDir: null });
-  const login = (await (await fetch(`${app.url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password' }) })).json()) as { token: string };
-  // 300 agents signed in
-  const t0 = Date.now();
-  await log.append(Array.from({ length: 300 }, (_, i) => ({ v: 1, id: `b-in-${i}`, type: 'agent.signin', ts: t0, agentId: `${3000 + i}`, seat: `S${i}` }) as HotlineEvent));
-  const socket = connect(app.url, { auth: { token: login.token }, transports: ['websocket'] });
-  const patches: { at: number; p: Patch }[] = [];
-  await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
-  socket.on('patch', (p) => patches.push({ at: performance.now(), p }));
-  const lat: number[] = [];
-  for (let i = 0; i < 100; i++) {
-    const sent = performance.now();
-    const n = patches.length;
-    await log.append([{ v: 1, id: `b-${i}`, type: 'agent.busy', ts: Date.now(), agentId: `${3000 + (i % 300)}`, reason: `r${i}` } as HotlineEvent]);
-    while (patches.length === n) await new Promise((r) => setTimeout(r, 1));
-    lat.push(patches[patches.length - 1]!.at - sent);
-    await new Promise((r) => setTimeout(r, 30));
+  const started = Date.now();
+  const timeZone = benchTimeZone();
+  const redis = await startBenchRedis();
+  // interrupted: take our redis-server down too (server processes leave when their IPC channel closes)
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void redis.stop().finally(() => process.exit(130)));
+  console.log(`bench: ${a.cases.join(', ')}`);
+  console.log(`  machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? '?'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; Node ${process.version}; redis-server ${redis.version} (own, ${redis.url})`);
+  console.log(`  center: ${timeZone} (local ${localTime(timeZone)}: a working day so far), seed fixed; the server runs in its own process`);
+  try {
+    if (a.cases.includes('core')) runCore();
+    const live = (runs: Array<[number, number]>): LiveCase => ({ runs, seconds: a.seconds, warmupS: 2, rate: a.rate });
+    const push = a.cases.includes('fanout') ? await runLive(redis, 'push', live(a.push), timeZone) : [];
+    const poll = a.cases.includes('polling') ? await runLive(redis, 'poll', live(a.poll), timeZone) : [];
+    compare(push, poll);
+    if (a.cases.includes('ingest')) await runIngest(redis, planFor(a.day, timeZone));
+    if (a.cases.includes('replay')) await runReplay(redis, a.replay, timeZone, a.replayLimit);
+  } finally {
+    await redis.stop();
   }
-  const sizes = patches.map((x) => JSON.stringify(x.p).length);
-  console.log(`end to end (${kind}, 300 agents, one event at a time, 100 samples)`);
-  console.log(`  event appended → patch at client: median ${fmt(pct(lat, 50), 1)} ms, p95 ${fmt(pct(lat, 95), 1)} ms, max ${fmt(Math.max(...lat), 1)} ms`);
-  console.log(`  patch size: median ${pct(sizes, 50)} bytes (snapshot ${fmt(JSON.stringify(app.view.latest()).length / 1024, 1)} KiB)`);
-  socket.close();
-  await app.stop();
-  await cleanup();
+  console.log(`\nbench: done in ${Math.round((Date.now() - started) / 1000)} s (${count(a.day)}-event day)`);
 }
 
-core(40, 1100);
-core(300, 8000);
-await endToEnd();
-process.exit(0);
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
