@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { CenterConfig } from '../shared/config';
 import { hashPassword, TokenService } from './auth';
 import { LiveView } from './live-view';
-import { Replica } from './replica';
+import { Replica, SNAPSHOT_EVERY_MS } from './replica';
 import { compareStreamIds } from './core/stream-id';
 import type { Accounts, AuditLog, Clock, EventLog, FeedStore, SnapshotStore } from './ports';
 import { FeedMonitor } from './feed-monitor';
@@ -81,7 +81,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
   const { logger, clock } = ports;
   const allowedOrigins = o.allowedOrigins ?? [];
   await bootstrapAdmin(ports.accounts, o.adminPassword, clock, logger);
-  const replica = new Replica({ log: ports.log, snapshots: ports.snapshots, logger, config: o.config, snapshotEveryMs: o.snapshotEveryMs ?? 5000 });
+  const replica = new Replica({ log: ports.log, snapshots: ports.snapshots, logger, config: o.config, snapshotEveryMs: o.snapshotEveryMs ?? SNAPSHOT_EVERY_MS });
   await replica.start();
   const feedStore = ports.feeds ?? new MemoryFeedStore(clock);
   const feeds = new FeedMonitor(feedStore, logger, o.feedPollMs);

@@ -14,6 +14,11 @@ import { compareStreamIds, streamIdMs } from './core/stream-id';
 
 /** The largest `event` text a stream entry may carry: the same 1 MiB as an HTTP ingest body. */
 export const MAX_ENTRY_BYTES = 1024 * 1024;
+/**
+ * How often the state is saved. Encoding a busy day's state blocks the event loop for tens of
+ * milliseconds, which every screen would feel as latency; a restart replays at most this much.
+ */
+export const SNAPSHOT_EVERY_MS = 30_000;
 /** Entries per read while replaying (live reads take `batchSize`). */
 const CATCH_UP_BATCH = 5000;
 /** How much of a refused entry's text is copied to the rejected stream. */
@@ -71,7 +76,7 @@ export class Replica {
   private readonly o: Required<ReplicaOptions>;
 
   constructor(options: ReplicaOptions) {
-    this.o = { batchSize: 500, blockMs: 1000, snapshotEveryMs: 5000, ...options };
+    this.o = { batchSize: 500, blockMs: 1000, snapshotEveryMs: SNAPSHOT_EVERY_MS, ...options };
     this.reducer = new Reducer(this.o.config);
   }
 
@@ -165,8 +170,13 @@ export class Replica {
    * the cursor (a restored older backup). When not, flags the loss for the read loop.
    */
   private async checkLog(): Promise<boolean> {
+    // the cursor as it is now: the reader may apply newer entries while the identity is on its way,
+    // and those must not make the log look behind
+    const cursor = this.cursorValue;
+    const generation = this.generation;
     const log = await this.o.log.identity();
-    if (log.generation === this.generation && compareStreamIds(this.cursorValue, log.lastGeneratedId) <= 0) return true;
+    if (generation !== this.generation) return true; // rebuilt meanwhile: that rebuild checked already
+    if (log.generation === generation && compareStreamIds(cursor, log.lastGeneratedId) <= 0) return true;
     this.logLost = log.generation;
     return false;
   }

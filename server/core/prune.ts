@@ -10,6 +10,12 @@ const SEEN_KEEP_MS = 25 * HOUR;
 const SEEN_MAX = 2_000_000;
 /** Finished calls, tickets, acks and resolved incidents are kept two days: today's windows need yesterday's night shift. */
 const HISTORY_KEEP_MS = 50 * HOUR;
+/**
+ * A call that ended or was abandoned has left its figures in the windows' totals; its record only
+ * serves late events about it (an out-of-order end, a duplicate from a second source), so it is kept
+ * two hours, not two days: calls are most of the state, and the state is what a snapshot writes.
+ */
+const FINISHED_KEEP_MS = 2 * HOUR;
 const RESTRICTED_KEEP_MS = 26 * HOUR;
 /** Window totals (days, shifts, intervals) and ticket counts: three days, for today, yesterday and a night shift across both. */
 const WINDOWS_KEEP_MS = 72 * HOUR;
@@ -38,11 +44,14 @@ export function pruneState(s: State, seen: Set<string>): void {
   // (deleting the current entry while iterating a Map is safe)
   for (const [id, c] of s.calls) {
     // a call silent for two days is over, whatever its last event said
-    if (c.lastTs < old && !isWrapPending(s, c)) {
+    const finished = c.status === 'ended' || c.status === 'abandoned';
+    if (c.lastTs < (finished ? recordsNow - FINISHED_KEEP_MS : old) && !isWrapPending(s, c)) {
       s.calls.delete(id);
       s.waiting.delete(id);
+      if (finished) s.forgottenCalls.set(id, c.lastTs);
     }
   }
+  for (const [id, ts] of s.forgottenCalls) if (ts < old) s.forgottenCalls.delete(id);
   s.recentWaits = s.recentWaits.filter(([, end]) => end >= recordsNow - WAITS_KEEP_MS);
   const windowsFrom = recordsNow - WINDOWS_KEEP_MS;
   for (const m of [s.windows.days, s.windows.shifts, s.windows.intervals, s.categoriesByDay]) {

@@ -73,6 +73,11 @@ export class Reducer {
   }
 
   private dispatch(e: HotlineEvent): void {
+    if (e.type.startsWith('call.') && this.state.forgottenCalls.has((e as { callId: string }).callId)) {
+      // a call finished and pruned: its figures are in the totals; a late event must not start it again
+      this.anomaly();
+      return;
+    }
     switch (e.type) {
       case 'agent.login': {
         const a = this.agent(e.agentId, e.ts);

@@ -178,6 +178,8 @@ export interface State {
   seats: Map<string, SeatRec>;
   /** per queue: since when calls wait there while no agent is available (absent: not the case) */
   noAgentSince: Map<string, number>;
+  /** calls that finished and whose records were pruned, with their last ts: late events about them are ignored */
+  forgottenCalls: Map<string, number>;
   /** event ids applied recently, oldest first, for idempotency, with their stream times (two columns: no tuple per event) */
   seen: { ids: string[]; at: number[] };
   /** the newest stream time seen (ms of the stream IDs, set by Redis on append): drives id pruning */
@@ -216,6 +218,7 @@ export function emptyState(config: CenterConfig): State {
     alertAcks: new Map(),
     seats: new Map(),
     noAgentSince: new Map(),
+    forgottenCalls: new Map(),
     seen: { ids: [], at: [] },
     latestTs: 0,
     maxEventTs: 0,
@@ -223,7 +226,7 @@ export function emptyState(config: CenterConfig): State {
   };
 }
 
-const MAP_FIELDS = ['agents', 'calls', 'missed', 'ticketIds', 'categoriesByDay', 'incidents', 'alertAcks', 'seats', 'noAgentSince'] as const;
+const MAP_FIELDS = ['agents', 'calls', 'missed', 'ticketIds', 'categoriesByDay', 'incidents', 'alertAcks', 'seats', 'noAgentSince', 'forgottenCalls'] as const;
 const WINDOW_FIELDS = ['days', 'shifts', 'intervals'] as const;
 
 /** The state as JSON text (maps and sets as arrays), for the snapshot store. */
