@@ -165,6 +165,78 @@ describe('Feed', () => {
     await feed.emit([e('1'), e('bad'), e('3')]);
     expect(got).toEqual(['1', '3']);
   });
+
+  it('an overflow while a batch is on the wire drops only the oldest waiting events, never the batch or those after it', async () => {
+    const got: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    const feed = new Feed({
+      name: 'f',
+      now: () => 1,
+      logger: quiet,
+      maxPending: 4,
+      sink: {
+        append: async (es) => {
+          if (calls++ === 0) await held;
+          got.push(...es.map((x) => x.id));
+        },
+      },
+    });
+    const e = (id: string) => ({ id, type: 'agent.ready', ts: 1, agentId: '1' }) as FeedEvent;
+    void feed.emit([e('1'), e('2'), e('3')]);
+    void feed.emit([e('4'), e('5'), e('6')]);
+    expect(feed.backlog).toBe(6);
+    release();
+    await feed.drain();
+    expect(got).toEqual(['1', '2', '3', '4', '5', '6']);
+
+    // beyond maxPending, the oldest waiting go; the batch being sent stays
+    let release2!: () => void;
+    const held2 = new Promise<void>((r) => (release2 = r));
+    got.length = 0;
+    const feed2 = new Feed({
+      name: 'f',
+      now: () => 1,
+      logger: quiet,
+      maxPending: 4,
+      sink: {
+        append: async (es) => {
+          if (es[0]!.id === 'a') await held2;
+          got.push(...es.map((x) => x.id));
+        },
+      },
+    });
+    void feed2.emit([e('a')]);
+    void feed2.emit([e('b'), e('c'), e('d'), e('e'), e('f')]);
+    expect(feed2.backlog).toBe(5);
+    release2();
+    await feed2.drain();
+    expect(got).toEqual(['a', 'c', 'd', 'e', 'f']);
+  });
+
+  it('a network error while finding the refused event retries that event instead of dropping it', async () => {
+    const got: string[] = [];
+    let flaky = 1;
+    const immediate: Timers = { set: (fn) => setImmediate(fn), clear: (h) => clearImmediate(h as NodeJS.Immediate) };
+    const feed = new Feed({
+      name: 'f',
+      now: () => 1,
+      logger: quiet,
+      timers: immediate,
+      sink: {
+        append: async (es) => {
+          if (es.some((x) => x.id === 'bad')) throw Object.assign(new Error('HTTP 400'), { permanent: true });
+          if (es.length === 1 && es[0]!.id === '3' && flaky-- > 0) throw new Error('ECONNRESET');
+          got.push(...es.map((x) => x.id));
+        },
+      },
+    });
+    const e = (id: string) => ({ id, type: 'agent.ready', ts: 1, agentId: '1' }) as FeedEvent;
+    await feed.emit([e('1'), e('bad'), e('3')]);
+    expect(got).toEqual(['1', '3']);
+    expect(feed.backlog).toBe(0);
+  });
 });
 
 describe('adapter settings', () => {

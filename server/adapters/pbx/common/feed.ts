@@ -109,7 +109,10 @@ export interface FeedOptions {
   now: () => number;
   logger: { info(o: object, msg: string): void; warn(o: object, msg: string): void; error(o: object, msg: string): void };
   timers?: Timers;
-  /** events kept while the wallboard cannot be reached; beyond, the oldest go (a resync repairs) */
+  /**
+   * events kept while the wallboard cannot be reached (besides the batch being sent); beyond, the
+   * oldest go (a resync repairs)
+   */
   maxPending?: number;
 }
 
@@ -124,6 +127,8 @@ export class Feed {
   private readonly wrapUpSec = new Map<string, number>();
   private readonly wrapTimers = new Map<string, unknown>();
   private readonly pending: HotlineEvent[] = [];
+  /** the batch being appended now: out of `pending`, so an overflow never drops what is on the wire */
+  private inFlight: HotlineEvent[] = [];
   private flushing: Promise<void> | null = null;
   private stopped = false;
   private readonly timers: Timers;
@@ -302,7 +307,7 @@ export class Feed {
 
   /** Events not yet appended (the wallboard unreachable). */
   get backlog(): number {
-    return this.pending.length;
+    return this.inFlight.length + this.pending.length;
   }
 
   private flush(): Promise<void> {
@@ -310,25 +315,29 @@ export class Feed {
     this.flushing = (async () => {
       let delay = 500;
       while (this.pending.length > 0) {
-        const batch = this.pending.slice(0, 500);
-        try {
-          await this.o.sink.append(batch);
-          this.pending.splice(0, batch.length);
-          delay = 500;
-        } catch (err) {
-          if ((err as { permanent?: boolean }).permanent) {
-            // the wallboard refused the batch as invalid: find the bad event(s) one by one, drop them, keep the rest
-            if (batch.length > 1) {
-              for (const one of batch) {
-                await this.o.sink.append([one]).catch((e: unknown) => this.o.logger.error({ err: String(e), id: one.id }, 'the wallboard refused an event; dropped'));
+        this.inFlight = this.pending.splice(0, 500);
+        // after the wallboard refused a batch as invalid: one at a time, to drop only the bad one(s)
+        let single = false;
+        while (this.inFlight.length > 0) {
+          const batch = single ? this.inFlight.slice(0, 1) : this.inFlight.slice();
+          try {
+            await this.o.sink.append(batch);
+            this.inFlight.splice(0, batch.length);
+            delay = 500;
+          } catch (err) {
+            if ((err as { permanent?: boolean }).permanent) {
+              if (batch.length > 1) single = true;
+              else {
+                this.o.logger.error({ err: String(err), id: batch[0]!.id }, 'the wallboard refused an event; dropped');
+                this.inFlight.splice(0, 1);
               }
-            } else this.o.logger.error({ err: String(err), id: batch[0]!.id }, 'the wallboard refused an event; dropped');
-            this.pending.splice(0, batch.length);
-            continue;
+              continue;
+            }
+            // not the event's fault (network, wallboard down): the same events again, later
+            this.o.logger.warn({ err: String(err), backlog: this.backlog }, 'could not append to the wallboard; retrying');
+            await new Promise<void>((r) => this.timers.set(r, delay));
+            delay = Math.min(delay * 2, 10_000);
           }
-          this.o.logger.warn({ err: String(err), backlog: this.pending.length }, 'could not append to the wallboard; retrying');
-          await new Promise((r) => setTimeout(r, delay));
-          delay = Math.min(delay * 2, 10_000);
         }
       }
     })().finally(() => {
