@@ -73,6 +73,7 @@ export class Replica {
   private generation = '';
   /** the generation found when the log turned out to be another one: the loop rebuilds before reading on */
   private logLost: string | null = null;
+  private saving: Promise<void> = Promise.resolve();
   private readonly o: Required<ReplicaOptions>;
 
   constructor(options: ReplicaOptions) {
@@ -126,13 +127,22 @@ export class Replica {
    * still the one the state came from: a node that outlived its Redis must not plant its old state in
    * a fresh one, where a starting node would trust it over the (new, shorter) log.
    */
-  async saveSnapshot(): Promise<void> {
+  saveSnapshot(): Promise<void> {
+    // one save at a time (the timer's and stop()'s), so an older state never lands after a newer one
+    this.saving = this.saving.then(() => this.saveOnce());
+    return this.saving;
+  }
+
+  private async saveOnce(): Promise<void> {
     if (this.cursorValue === this.lastSavedCursor) return;
     const cursor = this.cursorValue;
+    const generation = this.generation;
     const state = encodeState(this.reducer.state);
     try {
       if (!(await this.checkLog())) return;
-      await this.o.snapshots.save({ cursor, state, generation: this.generation });
+      // a rebuild while the log was being checked: this state belongs to the log that was lost
+      if (this.generation !== generation) return;
+      await this.o.snapshots.save({ cursor, state, generation });
       this.lastSavedCursor = cursor;
     } catch (err) {
       this.o.logger.warn({ err: String(err) }, 'snapshot not saved; will retry');
@@ -199,6 +209,7 @@ export class Replica {
         if (!this.healthy) await this.checkLog();
         if (this.logLost !== null) {
           this.rebuild(this.logLost);
+          await this.catchUp(await this.o.log.lastId());
           this.emit();
         }
         const n = await this.readOnce(this.o.blockMs);

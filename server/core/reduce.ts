@@ -58,9 +58,13 @@ export class Reducer {
     s.latestTs = Math.max(s.latestTs, arrival);
     s.maxEventTs = Math.max(s.maxEventTs ?? 0, event.ts);
     s.counters.applied++;
-    this.dispatch(event);
-    for (const c of this.touched) this.recount(c);
-    this.touched.clear();
+    try {
+      this.dispatch(event);
+    } finally {
+      // even after a failure (the entry is then refused), what was changed is counted, identically on every node
+      for (const c of this.touched) this.recount(c);
+      this.touched.clear();
+    }
     this.updateNoAgent(event.ts);
     // pruning points are fixed by the stream (the saved count of applied events), not by this
     // object's lifetime, so a node restarted from a snapshot prunes exactly where others do

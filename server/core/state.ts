@@ -190,7 +190,7 @@ export interface State {
 }
 
 /** Bumped whenever the shape changes: a snapshot of another version is not loaded (the node replays). */
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 /**
  * The settings the reducer's running totals depend on (time zone, shifts, the two thresholds that
@@ -198,7 +198,8 @@ export const STATE_VERSION = 3;
  */
 export function configKey(config: CenterConfig): string {
   const t = config.thresholds;
-  return JSON.stringify([config.timeZone, config.shifts.map((x) => x.startMin), t.slThresholdSec, t.shortAbandonSec]);
+  // the event-time limits decide which entries are applied at all, so they belong here too
+  return JSON.stringify([config.timeZone, config.shifts.map((x) => x.startMin), t.slThresholdSec, t.shortAbandonSec, config.eventTime.maxClockSkewMin, config.eventTime.retentionDays]);
 }
 
 export function emptyState(config: CenterConfig): State {
@@ -248,7 +249,11 @@ export function decodeState(text: string, config: CenterConfig): State | null {
     if (!Array.isArray(s[f])) return null;
     s[f] = new Map(s[f] as [unknown, unknown][]);
   }
-  if (!Array.isArray(s.waiting)) return null;
+  if (!Array.isArray(s.waiting) || !Array.isArray(s.recentWaits)) return null;
+  const seen = s.seen as { ids?: unknown; at?: unknown } | null;
+  if (seen === null || typeof seen !== 'object' || !Array.isArray(seen.ids) || !Array.isArray(seen.at) || seen.ids.length !== seen.at.length) return null;
+  const counters = s.counters as Record<string, unknown> | null;
+  if (counters === null || typeof counters !== 'object' || !['rejected', 'duplicates', 'anomalies', 'applied'].every((k) => typeof counters[k] === 'number')) return null;
   s.waiting = new Set(s.waiting as string[]);
   const w = s.windows as Record<string, unknown> | null;
   if (w === null || typeof w !== 'object') return null;

@@ -46,4 +46,49 @@ describe('replica', () => {
     await replica.stop();
     await log.close();
   });
+
+  it('a save under way when the log is found lost and the node rebuilds does not store the old state as the new log\'s', async () => {
+    let t = Date.now();
+    const log = new MemoryEventLog({ now: () => t++ });
+    const snapshots = new MemorySnapshotStore();
+    const replica = new Replica({ log, snapshots, logger: pino({ level: 'silent' }), config: defaultConfig(), blockMs: 20, snapshotEveryMs: 3_600_000 });
+    await log.append([login(1, Date.now())]);
+    await replica.start();
+    const real = log.identity.bind(log);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let first = true;
+    log.identity = async (): Promise<LogIdentity> => {
+      const hold = first;
+      first = false;
+      const answer = await real();
+      if (hold) await held;
+      return answer;
+    };
+    const saving = replica.saveSnapshot(); // reads the identity, then waits
+    // the log is lost (Redis restarted empty), one read fails, and the node notices after the outage
+    log.lose();
+    const read = log.read.bind(log);
+    let failed = false;
+    log.read = async (...args) => {
+      if (!failed) {
+        failed = true;
+        throw new Error('connection lost');
+      }
+      return read(...args);
+    };
+    await log.append([login(9, Date.now())]);
+    while (!(replica.state.agents.has('a9') && !replica.state.agents.has('a1'))) await new Promise((r) => setTimeout(r, 5));
+    release();
+    await saving;
+    const stored = await snapshots.load();
+    // either nothing was stored, or what was stored is the new log's state
+    if (stored) expect(JSON.parse(stored.state).agents.map(([id]: [string]) => id)).toEqual(['a9']);
+    await replica.saveSnapshot();
+    const after = await snapshots.load();
+    expect(JSON.parse(after!.state).agents.map(([id]: [string]) => id)).toEqual(['a9']);
+    expect(after!.generation).toBe((await real()).generation);
+    await replica.stop();
+    await log.close();
+  });
 });
