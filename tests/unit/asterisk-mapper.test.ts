@@ -109,6 +109,17 @@ describe('Asterisk mapper', () => {
     expect(feed.toldCall('u2')).toMatchObject({ state: 'waiting' });
   });
 
+  it('a member logged in or paused longer ago than the wallboard keeps is signed in / busy no more than 24 h back (ids keep the PBX time)', async () => {
+    const { ev, appended, feed } = setup();
+    const weekAgo = T0 - 8 * 24 * 3600_000;
+    ev('QueueMemberAdded', member('hotline', 'PJSIP/2001', { LoginTime: weekAgo / 1000, Paused: 1, LastPause: weekAgo / 1000, PausedReason: 'meal' }));
+    await feed.drain();
+    const of = (type: string) => appended.find((x) => x.type === type);
+    expect(of('agent.signin')).toMatchObject({ ts: T0 - 24 * 3600_000 });
+    expect(of('agent.signin')!.id).toContain(String(weekAgo));
+    expect(of('agent.busy')).toMatchObject({ ts: T0 - 24 * 3600_000 });
+  });
+
   it('ignores unknown event kinds (logged once) and every event of an unmapped queue', async () => {
     const infos: string[] = [];
     const { ev, appended, feed, mapper } = setup(new Map([['hotline', 'general']]));

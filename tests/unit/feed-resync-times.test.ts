@@ -126,4 +126,27 @@ describe('Feed resync with the PBX’s own times', () => {
     expect(appended.filter((x) => x.type === 'agent.ready')).toEqual([expect.objectContaining({ agentId: 'A', ts: 150_000, id: 'fs:agent.ready:A:wrapup:end-90000' })]);
     expect(appended.some((x) => x.type === 'agent.login')).toBe(false);
   });
+  it('a login, pause or status change the PBX dates before the wallboard’s retention is sent no more than 24 h back; the id keeps the PBX time', async () => {
+    const day = 24 * 3600_000;
+    const now = 30 * day;
+    const { feed, appended, clock } = setup(now);
+    const weekAgo = now - 8 * day;
+    await feed.reconcile({
+      agents: [agent({ agentId: 'A', name: '王芳', loginAt: weekAgo }), agent({ agentId: 'B', paused: true, loginAt: weekAgo, pausedAt: weekAgo + 1000 }), agent({ agentId: 'C', loginAt: now - 3600_000 })],
+      waiting: [],
+      talking: [],
+    });
+    expect(appended.map((x) => `${x.type} ${'agentId' in x ? x.agentId : ''} @${x.ts}`)).toEqual([
+      `agent.login A @${now - day}`,
+      `agent.signin A @${now - day}`,
+      `agent.signin B @${now - day}`,
+      `agent.signin C @${now - 3600_000}`,
+      `agent.busy B @${now - day}`,
+    ]);
+    expect(appended[0]!.id).toBe(`fs:agent.login:A:${weekAgo}`);
+    // a sign-out whose PBX time is that old: the same
+    clock.t += 1000;
+    await feed.reconcile({ agents: [agent({ agentId: 'A', present: false, changedAt: weekAgo })], waiting: [], talking: [] });
+    expect(appended.filter((x) => x.type === 'agent.signout' && x.agentId === 'A').map((x) => x.ts)).toEqual([clock.t - day]);
+  });
 });

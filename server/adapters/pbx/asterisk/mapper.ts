@@ -12,6 +12,7 @@
 import { stripInvisible } from '../../../../shared/events';
 import { idTime, type Feed, type FeedEvent, type PbxAgent, type PbxView, type PbxWaitingCall, type Timers } from '../common/feed';
 import { mapQueue } from '../common/settings';
+import { notTooOld } from '../common/pbx-time';
 import type { AmiMessage } from './ami-parser';
 
 export interface MapperLogger {
@@ -345,14 +346,16 @@ export class AsteriskMapper {
     }
     this.feed.setWrapUp(agentId, a.wrapUpSec);
     if (!told?.signedIn) {
-      const at = a.loginAt ?? ts;
-      out.push({ id: this.id('agent.login', agentId, idTime(at)), type: 'agent.login', ts: at, agentId, ...(a.name ? { name: a.name } : {}) } as FeedEvent);
-      out.push({ id: this.id('agent.signin', agentId, idTime(at)), type: 'agent.signin', ts: at, agentId } as FeedEvent);
+      const pbxAt = a.loginAt ?? ts;
+      const at = notTooOld(pbxAt, this.o.now());
+      out.push({ id: this.id('agent.login', agentId, idTime(pbxAt)), type: 'agent.login', ts: at, agentId, ...(a.name ? { name: a.name } : {}) } as FeedEvent);
+      out.push({ id: this.id('agent.signin', agentId, idTime(pbxAt)), type: 'agent.signin', ts: at, agentId } as FeedEvent);
     }
     if (a.paused) {
       if (!told?.signedIn || !told.busy || told.reason !== a.reason) {
-        const at = a.pausedAt ?? ts;
-        out.push({ id: this.id('agent.busy', agentId, idTime(at)), type: 'agent.busy', ts: told?.signedIn ? ts : at, agentId, ...(a.reason ? { reason: a.reason } : {}) } as FeedEvent);
+        const pbxAt = a.pausedAt ?? ts;
+        const at = notTooOld(pbxAt, this.o.now());
+        out.push({ id: this.id('agent.busy', agentId, idTime(pbxAt)), type: 'agent.busy', ts: told?.signedIn ? ts : at, agentId, ...(a.reason ? { reason: a.reason } : {}) } as FeedEvent);
       }
     } else if (told?.signedIn && told.busy) {
       out.push({ id: this.id('agent.ready', agentId, tag), type: 'agent.ready', ts, agentId } as FeedEvent);

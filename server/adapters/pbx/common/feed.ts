@@ -6,6 +6,7 @@
  * clock and the sink are given, and every event id is derived from PBX ids, never random.
  */
 import type { HotlineEvent } from '../../../../shared/events';
+import { notTooOld } from './pbx-time';
 
 /** An event as the protocol code builds it: everything but the envelope's `v`. */
 export type FeedEvent = Omit<HotlineEvent, 'v'>;
@@ -228,20 +229,25 @@ export class Feed {
       if (!t) fresh.add(a.agentId);
       if (a.present) {
         if (!t?.signedIn) {
-          const at = a.loginAt ?? now;
-          if (t || a.name) presence.push({ id: this.id('agent.login', a.agentId, idTime(at)), type: 'agent.login', ts: at, agentId: a.agentId, ...(a.name ? { name: a.name } : {}) } as FeedEvent);
-          presence.push({ id: this.id('agent.signin', a.agentId, idTime(at)), type: 'agent.signin', ts: at, agentId: a.agentId } as FeedEvent);
+          // ids from the PBX's time (the same at every resync); ts no older than the wallboard keeps
+          const pbxAt = a.loginAt ?? now;
+          const at = notTooOld(pbxAt, now);
+          if (t || a.name) presence.push({ id: this.id('agent.login', a.agentId, idTime(pbxAt)), type: 'agent.login', ts: at, agentId: a.agentId, ...(a.name ? { name: a.name } : {}) } as FeedEvent);
+          presence.push({ id: this.id('agent.signin', a.agentId, idTime(pbxAt)), type: 'agent.signin', ts: at, agentId: a.agentId } as FeedEvent);
         }
         if (a.paused && (!t?.busy || t.reason !== a.reason || !t.signedIn)) {
-          const at = a.pausedAt ?? now;
-          add(RANK.status, { id: this.id('agent.busy', a.agentId, idTime(at)), type: 'agent.busy', ts: at, agentId: a.agentId, ...(a.reason ? { reason: a.reason } : {}) });
+          const pbxAt = a.pausedAt ?? now;
+          const at = notTooOld(pbxAt, now);
+          add(RANK.status, { id: this.id('agent.busy', a.agentId, idTime(pbxAt)), type: 'agent.busy', ts: at, agentId: a.agentId, ...(a.reason ? { reason: a.reason } : {}) });
         } else if (!a.paused && t?.busy && t.signedIn) {
-          const at = a.changedAt ?? now;
-          add(RANK.ready, { id: this.id('agent.ready', a.agentId, 'resync', idTime(at)), type: 'agent.ready', ts: at, agentId: a.agentId });
+          const pbxAt = a.changedAt ?? now;
+          const at = notTooOld(pbxAt, now);
+          add(RANK.ready, { id: this.id('agent.ready', a.agentId, 'resync', idTime(pbxAt)), type: 'agent.ready', ts: at, agentId: a.agentId });
         }
       } else if (t?.signedIn) {
-        const at = a.changedAt ?? now;
-        add(RANK.status, { id: this.id('agent.signout', a.agentId, 'resync', idTime(at)), type: 'agent.signout', ts: at, agentId: a.agentId });
+        const pbxAt = a.changedAt ?? now;
+        const at = notTooOld(pbxAt, now);
+        add(RANK.status, { id: this.id('agent.signout', a.agentId, 'resync', idTime(pbxAt)), type: 'agent.signout', ts: at, agentId: a.agentId });
       }
     }
     for (const [agentId, t] of this.agents) {
