@@ -124,6 +124,20 @@ describe('Feed', () => {
     expect(appended.length).toBe(before);
   });
 
+  it('ids longer than 128 characters stay distinct and deterministic (a prefix and a hash of the whole)', () => {
+    const name = 'n'.repeat(64);
+    const feed = new Feed({ name, sink: { append: async () => {} }, now: () => 1, logger: quiet });
+    const call = '1d7c2f0e-5b7a-4c1e-9f3a-2b8d6e4a1c90';
+    const a = feed.id('call.ringing', call, '2001', '1790000000000');
+    const b = feed.id('call.ringing', call, '2001', '1790000058000');
+    expect(a.length).toBeLessThanOrEqual(128);
+    expect(b.length).toBeLessThanOrEqual(128);
+    expect(a).not.toBe(b);
+    expect(a.startsWith(`${name}:call.ringing:`)).toBe(true);
+    expect(new Feed({ name, sink: { append: async () => {} }, now: () => 2, logger: quiet }).id('call.ringing', call, '2001', '1790000000000')).toBe(a);
+    expect(feed.id('call.queued', 'u1')).toBe(`${name}:call.queued:u1`);
+  });
+
   it('keeps events in order while the wallboard is down and delivers them when it is back', async () => {
     let down = true;
     const got: string[] = [];

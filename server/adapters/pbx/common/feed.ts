@@ -5,6 +5,7 @@
  * appends what changed during the gap, so nothing is lost or counted twice. Pure bookkeeping: the
  * clock and the sink are given, and every event id is derived from PBX ids, never random.
  */
+import { createHash } from 'node:crypto';
 import type { HotlineEvent } from '../../../../shared/events';
 import { notTooOld } from './pbx-time';
 
@@ -140,9 +141,15 @@ export class Feed {
     this.timers = o.timers ?? realTimers;
   }
 
-  /** The id every event of this feed carries: `<feed>:<type>:<parts…>`, parts from the PBX. */
+  /**
+   * The id every event of this feed carries: `<feed>:<type>:<parts…>`, parts from the PBX. One
+   * longer than 128 characters (the v1 limit) keeps its first 103 and a hash of the whole (a cut
+   * alone made ids differing only at the end, e.g. in the time, the same).
+   */
   id(type: HotlineEvent['type'] | string, ...parts: (string | number)[]): string {
-    return [this.o.name, type, ...parts].join(':').slice(0, 128);
+    const full = [this.o.name, type, ...parts].join(':');
+    if (full.length <= 128) return full;
+    return `${full.slice(0, 103)}~${createHash('sha256').update(full).digest('base64url').slice(0, 24)}`;
   }
 
   /** What the wallboard has been told about an agent by this feed (null: nothing yet). */
