@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cell, EslParser, parseCcTable, parseEventPlain, urlDecode, type EslMessage } from '../../server/adapters/pbx/freeswitch/esl';
-import { agentIdOf, callerOf } from '../../server/adapters/pbx/freeswitch/callcenter';
+import { agentIdOf, CallcenterMapper, callerOf } from '../../server/adapters/pbx/freeswitch/callcenter';
+import { Feed } from '../../server/adapters/pbx/common/feed';
+import type { HotlineEvent } from '../../shared/events';
 import { apiFrame, eventFrame, replyFrame, switchUrlEncode } from '../helpers/fake-freeswitch';
 
 const MEMBERS = 'queue|instance_id|uuid|session_uuid|cid_number|cid_name|system_epoch|joined_epoch|rejoined_epoch|bridge_epoch|abandoned_epoch|base_score|skill_score|serving_agent|serving_system|state|score';
@@ -124,5 +126,33 @@ describe('identity', () => {
     expect(callerOf('(null)')).toBeNull();
     expect(callerOf('138\u200b1234')).toBe('1381234');
     expect(callerOf('1'.repeat(40))).toHaveLength(32);
+  });
+});
+
+describe('FreeSWITCH clock', () => {
+  const setup = () => {
+    const now = 1_790_000_000_000;
+    const appended: HotlineEvent[] = [];
+    const warns: string[] = [];
+    const logger = { info: () => {}, warn: (_o: object, msg: string) => void warns.push(msg), error: () => {} };
+    const feed = new Feed({ name: 'fs', sink: { append: async (e) => void appended.push(...e) }, now: () => now, logger });
+    const mapper = new CallcenterMapper(feed, null, logger, () => now);
+    const status = (agent: string, atMs: number) =>
+      mapper.handle(new Map([['Event-Name', 'CUSTOM'], ['Event-Subclass', 'callcenter::info'], ['CC-Action', 'agent-status-change'], ['CC-Agent', `${agent}@default`], ['CC-Agent-Status', 'Available'], ['Event-Date-Timestamp', String(atMs * 1000)]]));
+    return { now, appended, warns, feed, status };
+  };
+
+  it('an Event-Date-Timestamp more than 5 min off the adapter clock is replaced by the time received (said once); a close one is kept', async () => {
+    const { now, appended, warns, feed, status } = setup();
+    status('2001', now - 2000);
+    status('2002', now + 20 * 60_000);
+    status('2003', now + 30 * 60_000);
+    await feed.drain();
+    const at = (agentId: string) => appended.filter((e) => 'agentId' in e && e.agentId === agentId).map((e) => e.ts);
+    expect(at('2001')[0]).toBe(now - 2000);
+    expect(at('2002').every((t) => t === now)).toBe(true);
+    expect(at('2003').every((t) => t === now)).toBe(true);
+    expect(at('2002').length).toBeGreaterThan(0);
+    expect(warns.filter((m) => m.includes('clock'))).toHaveLength(1);
   });
 });

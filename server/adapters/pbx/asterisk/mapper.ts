@@ -12,7 +12,7 @@
 import { stripInvisible } from '../../../../shared/events';
 import { idTime, type Feed, type FeedEvent, type PbxAgent, type PbxView, type PbxWaitingCall, type Timers } from '../common/feed';
 import { mapQueue } from '../common/settings';
-import { notTooOld } from '../common/pbx-time';
+import { notTooOld, PbxClock, MAX_CLOCK_SKEW_MS } from '../common/pbx-time';
 import type { AmiMessage } from './ami-parser';
 
 export interface MapperLogger {
@@ -164,7 +164,7 @@ export class AsteriskMapper {
   private readonly timers: Timers;
   private readonly graceMs: number;
   private readonly defaultWrap: number;
-  private readonly maxSkew: number;
+  private readonly clock: PbxClock;
   /** agent → PBX queue → membership (mapped queues only) */
   private members = new Map<string, Map<string, Membership>>();
   /** caller channels in mapped queues, by Uniqueid */
@@ -175,7 +175,6 @@ export class AsteriskMapper {
   /** Completed/Abandoned of each mapped queue as of the last snapshot plus what was seen since */
   private counters = new Map<string, Counters>();
   private readonly loggedKinds = new Set<string>();
-  private skewWarned = false;
   private resyncs = 0;
   /** when the PBX was last heard (epoch ms, adapter clock) */
   lastHeardAt: number | null = null;
@@ -188,7 +187,7 @@ export class AsteriskMapper {
     this.timers = o.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) };
     this.graceMs = o.transferGraceMs ?? 2000;
     this.defaultWrap = o.defaultWrapUpSec ?? 0;
-    this.maxSkew = o.maxClockSkewMs ?? 5 * 60_000;
+    this.clock = new PbxClock('asterisk', { warn: (x, msg) => this.log.warn(x, msg) }, o.maxClockSkewMs ?? MAX_CLOCK_SKEW_MS);
   }
 
   private emit(events: FeedEvent[]): void {
@@ -212,11 +211,7 @@ export class AsteriskMapper {
     const raw = msg.get('Timestamp')?.trim();
     if (raw && /^\d{1,12}(\.\d{1,9})?$/.test(raw)) {
       const ts = Math.round(Number(raw) * 1000);
-      if (Math.abs(ts - receivedAt) <= this.maxSkew) return { ts, tag: raw };
-      if (!this.skewWarned) {
-        this.skewWarned = true;
-        this.log.warn({ pbxTime: ts, adapterTime: receivedAt }, `asterisk: the PBX clock is off by more than ${Math.round(this.maxSkew / 60_000)} minutes; using the time events are received (check NTP on the PBX)`);
-      }
+      if (this.clock.trusted(ts, receivedAt)) return { ts, tag: raw };
     }
     return { ts: receivedAt, tag: idTime(receivedAt) };
   }

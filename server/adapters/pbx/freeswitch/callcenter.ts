@@ -8,6 +8,7 @@
 import { hotlineEvent } from '../../../../shared/events';
 import { INVISIBLE_CHARS } from '../../../../shared/events';
 import { idTime, type Feed, type FeedEvent, type PbxAgent, type PbxTalkingCall, type PbxView, type PbxWaitingCall } from '../common/feed';
+import { PbxClock } from '../common/pbx-time';
 import { mapQueue } from '../common/settings';
 import { cell, type CcRow } from './esl';
 
@@ -72,6 +73,7 @@ export class CallcenterMapper {
   private readonly logged = new Set<string>();
   /** PBX events turned into wallboard events (for tests and health) */
   handled = 0;
+  private readonly clock = new PbxClock('freeswitch', { warn: (o, msg) => this.logger.warn(o, msg) });
 
   constructor(
     private readonly feed: Feed,
@@ -125,7 +127,9 @@ export class CallcenterMapper {
       return;
     }
     const action = h.get('CC-Action') ?? '';
-    const ts = eventTime(h) ?? this.now();
+    const receivedAt = this.now();
+    const pbxTime = eventTime(h);
+    const ts = pbxTime !== null && this.clock.trusted(pbxTime, receivedAt) ? pbxTime : receivedAt;
     switch (action) {
       case 'agent-status-change':
         return this.status(h, ts);
