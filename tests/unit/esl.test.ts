@@ -4,7 +4,7 @@
  * the `callcenter_config` `|` tables (zero rows, `|` and raw UTF-8 inside values, NULL printed
  * either way, `-ERR`).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cell, EslParser, parseCcTable, parseEventPlain, urlDecode, type EslMessage } from '../../server/adapters/pbx/freeswitch/esl';
 import { agentIdOf, CallcenterMapper, callerOf } from '../../server/adapters/pbx/freeswitch/callcenter';
 import { Feed } from '../../server/adapters/pbx/common/feed';
@@ -115,6 +115,42 @@ describe('callcenter_config tables', () => {
   it('an error answer throws its first line; CRLF tables parse', () => {
     expect(() => parseCcTable('-ERR Unknown command\n')).toThrow(/-ERR Unknown command/);
     expect(parseCcTable('name|status\r\n1001@default|Available\r\n+OK\r\n').map((r) => cell(r, 'status'))).toEqual(['Available']);
+  });
+});
+
+describe('ESL parser limits', () => {
+  it('a header block that never ends is a protocol error past 1 MiB, not a buffer growing for ever', () => {
+    const p = new EslParser();
+    const line = Buffer.from(`X-Junk: ${'a'.repeat(1000)}\n`);
+    let thrown: unknown = null;
+    try {
+      for (let i = 0; i < 1100; i++) p.push(line);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(String(thrown)).toMatch(/header block longer than 1048576 bytes/);
+  });
+
+  it('a Content-Length over 16 MiB is a protocol error at once', () => {
+    expect(() => new EslParser().push(Buffer.from('Content-Type: api/response\nContent-Length: 999999999\n\n'))).toThrow(/over the 16777216-byte limit/);
+    expect(() => new EslParser({ maxBodyBytes: 10 }).push(Buffer.from('Content-Type: api/response\nContent-Length: 11\n\n'))).toThrow(/Content-Length/);
+  });
+
+  it('a large body in small chunks is read whole without gluing the buffer again for every chunk', () => {
+    const body = Buffer.alloc(2 * 1024 * 1024, 0x61);
+    const bytes = Buffer.concat([Buffer.from(`Content-Type: api/response\nContent-Length: ${body.length}\n\n`), body, Buffer.from('Content-Type: command/reply\nReply-Text: +OK\n\n')]);
+    const p = new EslParser();
+    const concat = vi.spyOn(Buffer, 'concat');
+    const got: EslMessage[] = [];
+    try {
+      for (let i = 0; i < bytes.length; i += 1024) got.push(...p.push(bytes.subarray(i, i + 1024)));
+      expect(concat.mock.calls.length).toBeLessThan(50);
+    } finally {
+      concat.mockRestore();
+    }
+    expect(got).toHaveLength(2);
+    expect(got[0]!.body!.equals(body)).toBe(true);
+    expect(got[1]!.headers.get('Reply-Text')).toBe('+OK');
   });
 });
 

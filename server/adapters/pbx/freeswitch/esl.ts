@@ -89,50 +89,103 @@ export function urlDecode(value: Buffer | string): string {
   return out.subarray(0, n).toString('utf8');
 }
 
-/** Reads ESL messages from a byte stream, whatever the chunking. */
+export interface EslParserOptions {
+  /** a header block longer than this (no empty line yet) is a protocol error (default 1 MiB) */
+  maxHeaderBytes?: number;
+  /** a Content-Length above this is a protocol error (default 16 MiB) */
+  maxBodyBytes?: number;
+}
+
+/**
+ * Reads ESL messages from a byte stream, whatever the chunking. Bytes are kept in one buffer that
+ * grows by doubling (each byte copied a bounded number of times, however small the chunks); a
+ * header block or a body over the limits throws, and the connection is dropped.
+ */
 export class EslParser {
-  private buf: Buffer = Buffer.alloc(0);
+  /** unread bytes are store[start, end); bytes before `start` may still be viewed by a returned body */
+  private store: Buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
   /** headers of a message whose body is still arriving */
   private pending: { headers: Map<string, string>; length: number } | null = null;
-  /** where to resume looking for the end of the header block */
+  /** where to resume looking for the end of the header block (from `start`) */
   private scanFrom = 0;
+  private readonly maxHeader: number;
+  private readonly maxBody: number;
 
-  /** Adds bytes; returns the messages they complete, in order. */
+  constructor(o: EslParserOptions = {}) {
+    this.maxHeader = o.maxHeaderBytes ?? 1024 * 1024;
+    this.maxBody = o.maxBodyBytes ?? 16 * 1024 * 1024;
+  }
+
+  /** Adds bytes; returns the messages they complete, in order. Throws on a message over the limits. */
   push(chunk: Buffer): EslMessage[] {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    this.append(chunk);
     const out: EslMessage[] = [];
     for (;;) {
+      const buf = this.store.subarray(this.start, this.end);
       if (this.pending) {
-        if (this.buf.length < this.pending.length) break;
-        out.push({ headers: this.pending.headers, body: this.buf.subarray(0, this.pending.length) });
-        this.buf = this.buf.subarray(this.pending.length);
+        if (buf.length < this.pending.length) break;
+        out.push({ headers: this.pending.headers, body: buf.subarray(0, this.pending.length) });
+        this.start += this.pending.length;
         this.pending = null;
         continue;
       }
       // stray line ends between messages
       let skip = 0;
-      while (skip < this.buf.length && (this.buf[skip] === LF || (this.buf[skip] === CR && this.buf[skip + 1] === LF))) skip += this.buf[skip] === LF ? 1 : 2;
+      while (skip < buf.length && (buf[skip] === LF || (buf[skip] === CR && buf[skip + 1] === LF))) skip += buf[skip] === LF ? 1 : 2;
       if (skip > 0) {
-        this.buf = this.buf.subarray(skip);
+        this.start += skip;
         this.scanFrom = 0;
+        continue;
       }
-      if (this.buf.length === 0) break;
-      const blank = findBlankLine(this.buf, this.scanFrom);
+      if (buf.length === 0) break;
+      const blank = findBlankLine(buf, this.scanFrom);
       if (!blank) {
-        this.scanFrom = Math.max(0, this.buf.length - 3);
+        if (buf.length > this.maxHeader) throw new Error(`ESL protocol error: a header block longer than ${this.maxHeader} bytes without its empty line`);
+        this.scanFrom = Math.max(0, buf.length - 3);
         break;
       }
       const headers = new Map<string, string>();
-      for (const [name, value] of headerLines(this.buf.subarray(0, blank[0]))) headers.set(name, value.toString('utf8'));
-      this.buf = this.buf.subarray(blank[1]);
+      for (const [name, value] of headerLines(buf.subarray(0, blank[0]))) headers.set(name, value.toString('utf8'));
+      this.start += blank[1];
       this.scanFrom = 0;
       const length = Number.parseInt(headers.get('Content-Length') ?? '', 10);
+      if (Number.isFinite(length) && length > this.maxBody) throw new Error(`ESL protocol error: a body of ${length} bytes (Content-Length) is over the ${this.maxBody}-byte limit`);
       if (Number.isFinite(length) && length > 0) this.pending = { headers, length };
       else out.push({ headers, body: null });
     }
-    // keep no reference to a large consumed buffer
-    if (this.buf.length === 0) this.buf = Buffer.alloc(0);
+    // everything read: keep no reference to a large consumed buffer (and never write over a body returned)
+    if (this.start === this.end) {
+      this.store = Buffer.alloc(0);
+      this.start = this.end = 0;
+    }
     return out;
+  }
+
+  private append(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.start === this.end) {
+      this.store = chunk;
+      this.start = 0;
+      this.end = chunk.length;
+      return;
+    }
+    if (this.end + chunk.length <= this.store.length) {
+      chunk.copy(this.store, this.end);
+      this.end += chunk.length;
+      return;
+    }
+    const live = this.end - this.start;
+    const need = live + chunk.length;
+    // a body of known length: room for all of it at once (within the limit checked at its headers)
+    const size = Math.max(64 * 1024, 2 * need, this.pending ? Math.min(this.pending.length, this.maxBody) : 0);
+    const next = Buffer.allocUnsafe(size);
+    this.store.copy(next, 0, this.start, this.end);
+    chunk.copy(next, live);
+    this.store = next;
+    this.start = 0;
+    this.end = need;
   }
 }
 
