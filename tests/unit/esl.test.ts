@@ -9,7 +9,10 @@ import { cell, EslParser, parseCcTable, parseEventPlain, urlDecode, type EslMess
 import { agentIdOf, CallcenterMapper, callerOf } from '../../server/adapters/pbx/freeswitch/callcenter';
 import { Feed } from '../../server/adapters/pbx/common/feed';
 import type { HotlineEvent } from '../../shared/events';
-import { apiFrame, eventFrame, replyFrame, switchUrlEncode } from '../helpers/fake-freeswitch';
+import { apiFrame, eventFrame, FakeFreeswitch, replyFrame, switchUrlEncode } from '../helpers/fake-freeswitch';
+import { freeswitchSession } from '../../server/adapters/pbx/freeswitch/session';
+import { runAdapter } from '../../server/adapters/pbx/common/runner';
+import { Backoff } from '../../server/adapters/pbx/common/backoff';
 
 const MEMBERS = 'queue|instance_id|uuid|session_uuid|cid_number|cid_name|system_epoch|joined_epoch|rejoined_epoch|bridge_epoch|abandoned_epoch|base_score|skill_score|serving_agent|serving_system|state|score';
 
@@ -190,5 +193,55 @@ describe('FreeSWITCH clock', () => {
     expect(at('2003').every((t) => t === now)).toBe(true);
     expect(at('2002').length).toBeGreaterThan(0);
     expect(warns.filter((m) => m.includes('clock'))).toHaveLength(1);
+  });
+});
+
+describe('reconnect attempts hold nothing on the stopping promise', () => {
+  const quietLog = { info: () => {}, warn: () => {}, error: () => {} };
+
+  it('FreeSWITCH sessions: one listener on stopping for all attempts (a wrong password retried for days)', async () => {
+    const fs = new FakeFreeswitch();
+    await fs.start();
+    try {
+      const feed = new Feed({ name: 'fs', sink: { append: async () => {} }, now: () => 1, logger: quietLog });
+      const mapper = new CallcenterMapper(feed, null, quietLog, () => 1);
+      const session = freeswitchSession({ settings: { name: 'fs', host: '127.0.0.1', port: fs.port, secret: 'wrong' }, mapper, logger: quietLog });
+      let stop!: () => void;
+      const stopping = new Promise<void>((r) => (stop = r));
+      const then = vi.spyOn(stopping, 'then');
+      for (let i = 0; i < 5; i++) await expect(session(feed, { connected: () => {}, stopping })).rejects.toThrow(/refused the password/);
+      expect(then.mock.calls.length).toBeLessThanOrEqual(1);
+      stop();
+      await stopping;
+      // after stop, an attempt does not connect
+      const before = fs.accepted;
+      await session(feed, { connected: () => {}, stopping });
+      expect(fs.accepted).toBe(before);
+    } finally {
+      await fs.stop();
+    }
+  });
+
+  it('the runner: the wait between attempts adds no listener on stopping', async () => {
+    let attempts = 0;
+    let then: ReturnType<typeof vi.spyOn> | null = null;
+    let enough!: () => void;
+    const tenth = new Promise<void>((r) => (enough = r));
+    const feed = new Feed({ name: 'x', sink: { append: async () => {} }, now: () => 1, logger: quietLog });
+    const running = runAdapter({
+      name: 'x',
+      feed,
+      health: { report: async () => {} },
+      logger: quietLog,
+      backoff: new Backoff(() => 0, 1, 1),
+      session: async (_f, hooks) => {
+        then ??= vi.spyOn(hooks.stopping, 'then');
+        if (++attempts === 10) enough();
+        throw new Error('ECONNREFUSED');
+      },
+    });
+    await tenth;
+    await running.stop();
+    expect(then!.mock.calls.length).toBe(0);
   });
 });

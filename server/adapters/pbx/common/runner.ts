@@ -40,21 +40,25 @@ export interface RunningAdapter {
   health(): FeedHealth;
 }
 
-const defaultSleep = (ms: number, stopping: Promise<void>) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    void stopping.then(() => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
-
 export function runAdapter(o: RunnerOptions): RunningAdapter {
   const now = o.now ?? Date.now;
   const backoff = o.backoff ?? new Backoff();
-  const sleep = o.sleep ?? defaultSleep;
   let stop!: () => void;
   const stopping = new Promise<void>((r) => (stop = r));
+  // one listener on `stopping` for every wait (one per wait would pile up over days of reconnects)
+  let wake: (() => void) | null = null;
+  void stopping.then(() => wake?.());
+  const defaultSleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        wake = null;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      wake = done;
+    });
+  const sleep = o.sleep ?? defaultSleep;
   let stopped = false;
   let state: FeedHealth = { name: o.name, connected: false, since: now(), lastEventAt: null, pbx: null };
 

@@ -37,7 +37,21 @@ const SUBSCRIBE = 'event plain HEARTBEAT CUSTOM callcenter::info';
 export function freeswitchSession(o: FreeswitchSessionOptions): Session {
   const { settings, mapper, logger } = o;
   const stats = o.stats ?? { events: 0, resyncs: 0, connections: 0 };
+  // one listener on the runner's `stopping` for all connections (a listener per connection would
+  // keep every EslConnection alive over days of reconnect attempts, e.g. with a wrong password)
+  const live = new Set<EslConnection>();
+  let hooked: Promise<void> | null = null;
+  let stopRequested = false;
   return async (feed, hooks) => {
+    if (hooked !== hooks.stopping) {
+      hooked = hooks.stopping;
+      stopRequested = false;
+      void hooks.stopping.then(() => {
+        stopRequested = true;
+        for (const c of [...live]) c.close();
+      });
+    }
+    if (stopRequested) return;
     // events wait here until the resync's corrections are recorded
     let held: EslEvent[] | null = [];
     const apply = (e: EslEvent) => {
@@ -49,7 +63,11 @@ export function freeswitchSession(o: FreeswitchSessionOptions): Session {
       (e) => (held ? held.push(e) : apply(e)),
     );
     stats.connections++;
-    void hooks.stopping.then(() => conn.close());
+    if (stopRequested) {
+      conn.close();
+      return;
+    }
+    live.add(conn);
     try {
       const auth = await conn.command(`auth ${settings.secret}`);
       if (!auth.replyText?.startsWith('+OK')) throw new Error(`FreeSWITCH refused the password (ESL_PASSWORD): ${auth.replyText ?? 'no Reply-Text'}`);
@@ -86,6 +104,7 @@ export function freeswitchSession(o: FreeswitchSessionOptions): Session {
       const err = await conn.ended;
       if (err) throw err;
     } finally {
+      live.delete(conn);
       conn.close();
     }
   };
