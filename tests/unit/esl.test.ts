@@ -11,6 +11,7 @@ import { Feed } from '../../server/adapters/pbx/common/feed';
 import type { HotlineEvent } from '../../shared/events';
 import { apiFrame, eventFrame, FakeFreeswitch, replyFrame, switchUrlEncode } from '../helpers/fake-freeswitch';
 import { freeswitchSession } from '../../server/adapters/pbx/freeswitch/session';
+import { EslConnection } from '../../server/adapters/pbx/freeswitch/esl-connection';
 import { runAdapter } from '../../server/adapters/pbx/common/runner';
 import { Backoff } from '../../server/adapters/pbx/common/backoff';
 
@@ -243,5 +244,34 @@ describe('reconnect attempts hold nothing on the stopping promise', () => {
     await tenth;
     await running.stop();
     expect(then!.mock.calls.length).toBe(0);
+  });
+});
+
+describe('ESL connection', () => {
+  it('an event the handler throws on is logged and skipped; the connection goes on', async () => {
+    const fs = new FakeFreeswitch();
+    await fs.start();
+    const errors: string[] = [];
+    let conn: EslConnection | null = null;
+    try {
+      const names: string[] = [];
+      let second!: () => void;
+      const got = new Promise<void>((r) => (second = r));
+      conn = await EslConnection.open({ host: '127.0.0.1', port: fs.port, logger: { error: (_o, msg) => void errors.push(msg) } }, (e) => {
+        names.push(e.headers.get('Event-Name') ?? '');
+        if (names.length === 1) throw new Error('mapper bug');
+        second();
+      });
+      expect((await conn.command(`auth ${fs.password}`)).replyText).toMatch(/^\+OK/);
+      expect((await conn.command('event plain HEARTBEAT CUSTOM callcenter::info')).replyText).toMatch(/^\+OK/);
+      fs.other('FIRST');
+      fs.other('SECOND');
+      await got;
+      expect(names).toEqual(['FIRST', 'SECOND']);
+      expect(errors).toEqual(['freeswitch: could not map an ESL event; skipped']);
+    } finally {
+      conn?.close();
+      await fs.stop();
+    }
   });
 });

@@ -17,6 +17,8 @@ export interface EslConnectionOptions {
   deadAfterMs?: number;
   /** longest wait for the answer to one command */
   commandTimeoutMs?: number;
+  /** where an event the handler could not take is reported (default: stderr) */
+  logger?: { error(o: object, msg: string): void };
 }
 
 /** The answer to a command: `command/reply` (Reply-Text) or `api/response` (body). */
@@ -126,7 +128,17 @@ export class EslConnection {
           this.waiting.shift()?.resolve(m);
           break;
         case 'text/event-plain':
-          if (m.body) this.onEvent(parseEventPlain(m.body));
+          if (m.body) {
+            try {
+              this.onEvent(parseEventPlain(m.body));
+            } catch (err) {
+              // an event the mapper cannot take is logged, never fatal (it runs in the socket's handler)
+              const o = { err: err instanceof Error ? err.message : String(err) };
+              const msg = 'freeswitch: could not map an ESL event; skipped';
+              if (this.o.logger) this.o.logger.error(o, msg);
+              else console.error(msg, o);
+            }
+          }
           break;
         case 'text/disconnect-notice':
           this.disconnectNotice = true;

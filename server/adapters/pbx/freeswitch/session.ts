@@ -59,7 +59,7 @@ export function freeswitchSession(o: FreeswitchSessionOptions): Session {
       stats.events++;
     };
     const conn = await EslConnection.open(
-      { host: settings.host, port: settings.port, connectTimeoutMs: o.connectTimeoutMs, deadAfterMs: o.deadAfterMs, commandTimeoutMs: o.commandTimeoutMs },
+      { host: settings.host, port: settings.port, connectTimeoutMs: o.connectTimeoutMs, deadAfterMs: o.deadAfterMs, commandTimeoutMs: o.commandTimeoutMs, logger },
       (e) => (held ? held.push(e) : apply(e)),
     );
     stats.connections++;
