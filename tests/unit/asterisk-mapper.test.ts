@@ -83,7 +83,7 @@ describe('Asterisk mapper', () => {
     const call = appended.filter((e) => 'callId' in e && e.callId === 'u9');
     expect(call.map((e) => [e.type, e.ts, e.id])).toEqual([
       ['call.queued', clock.t - 112_000, 'a:call.queued:u9'],
-      ['call.answered', clock.t - 100_000, 'a:call.answered:u9:2001:h12'],
+      ['call.answered', clock.t - 100_000, 'a:call.answered:u9:2001'],
       ['call.ended', clock.t, `a:call.ended:u9:2001:${(clock.t / 1000).toFixed(6)}`],
     ]);
     expect(feed.toldAgent('2001')).toMatchObject({ signedIn: true });
@@ -107,6 +107,34 @@ describe('Asterisk mapper', () => {
     expect(lines.some((l) => l.msg.includes('were reset during the gap'))).toBe(true);
     // a QueueEntry's caller "unknown" is no caller
     expect(feed.toldCall('u2')).toMatchObject({ state: 'waiting' });
+  });
+
+  it('an AgentConnect during the QueueStatus list carries the id of the answer the resync inferred (one answer, not two)', async () => {
+    const { mapper, ev, feed, clock, appended } = setup();
+    const status = (completed: number, abandoned: number, inCall: number) => [
+      new AmiMessage([['Event', 'QueueParams'], ['Queue', 'hotline'], ['Completed', String(completed)], ['Abandoned', String(abandoned)], ['ActionID', 'x']]),
+      new AmiMessage(Object.entries(member('hotline', 'PJSIP/2001', { Name: '张伟', Location: 'PJSIP/2001', InCall: inCall, ActionID: 'x' })).filter(([k]) => k !== 'MemberName' && k !== 'Interface').map(([k, v]) => [k, String(v)] as [string, string])),
+    ];
+    mapper.resync(status(0, 0, 0), clock.t);
+    ev('QueueCallerJoin', { ...caller('u1', 'hotline'), Position: 1, Count: 1 });
+    ev('AgentCalled', agentLeg('u1', 'hotline', 'PJSIP/2001'));
+    mapper.sessionEnded();
+    clock.t += 10_000;
+    // the caller was answered while the list was being read: the list shows the agent in a call …
+    mapper.resync(status(0, 0, 1), clock.t);
+    // … and the AgentConnect, held during the list, comes after it
+    ev('AgentConnect', agentLeg('u1', 'hotline', 'PJSIP/2001', { HoldTime: 8, RingTime: 3 }));
+    await feed.drain();
+    const answers = appended.filter((e) => e.type === 'call.answered');
+    expect(answers.length).toBeGreaterThan(0);
+    expect(new Set(answers.map((e) => e.id))).toEqual(new Set(['a:call.answered:u1:2001']));
+    // transferred back into the queue and answered by the same agent again: a second answer
+    clock.t += 60_000;
+    ev('AgentComplete', agentLeg('u1', 'hotline', 'PJSIP/2001', { HoldTime: 8, TalkTime: 60, Reason: 'transfer' }));
+    ev('QueueCallerJoin', { ...caller('u1', 'hotline'), Position: 1, Count: 1 });
+    ev('AgentConnect', agentLeg('u1', 'hotline', 'PJSIP/2001', { HoldTime: 8, RingTime: 3 }));
+    await feed.drain();
+    expect(appended.filter((e) => e.type === 'call.answered').at(-1)!.id).toBe('a:call.answered:u1:2001:v2');
   });
 
   it('a member logged in or paused longer ago than the wallboard keeps is signed in / busy no more than 24 h back (ids keep the PBX time)', async () => {

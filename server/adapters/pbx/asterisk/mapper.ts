@@ -73,6 +73,8 @@ interface CallInfo {
   left: boolean;
   /** the grace timer after that leave */
   leftTimer: unknown;
+  /** its visits to a queue: 1, +1 per transfer back into one (an answer's id names the visit after the first) */
+  visit: number;
 }
 
 interface PendingTransfer {
@@ -196,6 +198,17 @@ export class AsteriskMapper {
 
   private id(type: string, ...parts: (string | number)[]): string {
     return this.feed.id(type, ...parts);
+  }
+
+  /**
+   * The id of an answer: the same whoever finds it (AgentConnect, AgentComplete rebuilding a talk, a
+   * resync inferring it, the Feed's generic correction), so an answer found twice (an AgentConnect
+   * during the QueueStatus list) is appended once. A later visit (transferred back into a queue)
+   * is named, so the same agent answering it again is a new answer.
+   */
+  private answeredId(call: Pick<CallInfo, 'callId' | 'visit'> | undefined, callId: string, agentId: string): string {
+    const visit = call?.visit ?? 1;
+    return visit > 1 ? this.id('call.answered', callId, agentId, `v${visit}`) : this.id('call.answered', callId, agentId);
   }
 
   /** The wallboard queue of a PBX queue, or null when it is not mapped. */
@@ -364,7 +377,7 @@ export class AsteriskMapper {
     this.generations.delete(uniqueid);
     this.generations.set(uniqueid, gen);
     if (this.generations.size > MAX_GENERATIONS) this.generations.delete(this.generations.keys().next().value!);
-    const call: CallInfo = { uniqueid, callId: gen === 1 ? uniqueid : `${uniqueid}#${gen}`, pbxQueue, queue, caller, since, ringing: new Set(), agentId: null, answeredAt: null, left: false, leftTimer: null };
+    const call: CallInfo = { uniqueid, callId: gen === 1 ? uniqueid : `${uniqueid}#${gen}`, pbxQueue, queue, caller, since, ringing: new Set(), agentId: null, answeredAt: null, left: false, leftTimer: null, visit: 1 };
     this.calls.set(uniqueid, call);
     return call;
   }
@@ -383,7 +396,7 @@ export class AsteriskMapper {
     if (known) return known;
     const gen = this.generations.get(uniqueid) ?? 1;
     this.generations.set(uniqueid, gen);
-    const call: CallInfo = { uniqueid, callId: this.callIdOf(uniqueid), pbxQueue, queue, caller: callerOf(msg.get('CallerIDNum')), since: ts, ringing: new Set(), agentId: null, answeredAt: null, left: false, leftTimer: null };
+    const call: CallInfo = { uniqueid, callId: this.callIdOf(uniqueid), pbxQueue, queue, caller: callerOf(msg.get('CallerIDNum')), since: ts, ringing: new Set(), agentId: null, answeredAt: null, left: false, leftTimer: null, visit: 1 };
     this.calls.set(uniqueid, call);
     return call;
   }
@@ -406,7 +419,7 @@ export class AsteriskMapper {
       this.pending.delete(uniqueid);
       const call = this.calls.get(uniqueid)!;
       this.clearLeft(call);
-      Object.assign(call, { pbxQueue, queue, since: ts, agentId: null, answeredAt: null });
+      Object.assign(call, { pbxQueue, queue, since: ts, agentId: null, answeredAt: null, visit: call.visit + 1 });
       call.ringing.clear();
       this.emit([{ id: this.id('call.transferred', pend.callId, pend.agentId, pend.tag), type: 'call.transferred', ts: pend.ts, callId: pend.callId, agentId: pend.agentId, queue } as FeedEvent]);
       return;
@@ -418,7 +431,7 @@ export class AsteriskMapper {
       if (known.agentId) {
         // in talk and in a queue again without a transfer reason: the agent passed it on
         const agentId = known.agentId;
-        Object.assign(known, { pbxQueue, queue, since: ts, agentId: null, answeredAt: null, left: false });
+        Object.assign(known, { pbxQueue, queue, since: ts, agentId: null, answeredAt: null, left: false, visit: known.visit + 1 });
         this.emit([{ id: this.id('call.transferred', known.callId, agentId, tag), type: 'call.transferred', ts, callId: known.callId, agentId, queue } as FeedEvent]);
         return;
       }
@@ -503,8 +516,7 @@ export class AsteriskMapper {
     this.clearLeft(x.call);
     Object.assign(x.call, { agentId: x.agentId, answeredAt: ts });
     x.call.ringing.clear();
-    const hold = int(msg.get('HoldTime')) ?? 0;
-    this.emit([{ id: this.id('call.answered', x.call.callId, x.agentId, `h${hold}`), type: 'call.answered', ts, callId: x.call.callId, agentId: x.agentId } as FeedEvent]);
+    this.emit([{ id: this.answeredId(x.call, x.call.callId, x.agentId), type: 'call.answered', ts, callId: x.call.callId, agentId: x.agentId } as FeedEvent]);
   }
 
   private agentComplete(msg: AmiMessage, ts: number, tag: string): void {
@@ -526,7 +538,7 @@ export class AsteriskMapper {
         const at = answeredAt - hold * 1000;
         out.push({ id: this.id('call.queued', call.callId), type: 'call.queued', ts: at, callId: call.callId, queue: call.queue, ...(call.caller ? { caller: call.caller } : {}) } as FeedEvent);
       }
-      out.push({ id: this.id('call.answered', call.callId, agentId, `h${hold}`), type: 'call.answered', ts: answeredAt, callId: call.callId, agentId } as FeedEvent);
+      out.push({ id: this.answeredId(call, call.callId, agentId), type: 'call.answered', ts: answeredAt, callId: call.callId, agentId } as FeedEvent);
     }
     if (msg.get('Reason') === 'transfer' && knownTalk && this.graceMs > 0) {
       // where the caller went is not in the agent class: if it comes back to a mapped queue within
@@ -670,7 +682,7 @@ export class AsteriskMapper {
       if (call && call.agentId) {
         // was in talk, now waiting again (transferred back to a queue during the gap): a new wait
         const agentId = call.agentId;
-        Object.assign(call, { pbxQueue: e.pbxQueue, queue: e.queue, since: e.since, agentId: null, answeredAt: null, left: false });
+        Object.assign(call, { pbxQueue: e.pbxQueue, queue: e.queue, since: e.since, agentId: null, answeredAt: null, left: false, visit: call.visit + 1 });
         void this.feed.emit([{ id: this.id('call.transferred', call.callId, agentId, 'resync', idTime(now)), type: 'call.transferred', ts: now, callId: call.callId, agentId, queue: e.queue } as FeedEvent], false);
       } else if (!call) call = this.newCall(e.uniqueid, e.pbxQueue, e.queue, e.caller, e.since);
       waitingIds.add(call.callId);
@@ -723,15 +735,15 @@ export class AsteriskMapper {
       const a = agg.get(agentId);
       claimed.add(agentId);
       if (a?.inCall) {
-        out.push({ id: this.id('call.answered', callId, agentId), type: 'call.answered', ts: now, callId, agentId } as FeedEvent);
         const info = byCallId.get(callId);
+        out.push({ id: this.answeredId(info, callId, agentId), type: 'call.answered', ts: now, callId, agentId } as FeedEvent);
         if (info) Object.assign(info, { agentId, answeredAt: now });
         info?.ringing.clear();
         return;
       }
       // answered and over within the gap: the agent's LastCall is when it ended
       const end = Math.min(now, (a?.lastCall ?? now / 1000) * 1000);
-      out.push({ id: this.id('call.answered', callId, agentId), type: 'call.answered', ts: end, callId, agentId } as FeedEvent);
+      out.push({ id: this.answeredId(byCallId.get(callId), callId, agentId), type: 'call.answered', ts: end, callId, agentId } as FeedEvent);
       endTalk(callId, agentId, end);
       tally(q, 'completed');
       finish(callId);
