@@ -8,6 +8,7 @@ import { RedisEventLog } from './adapters/redis/event-log';
 import { readAdapterSettings, type AdapterSettings } from './adapters/pbx/common/settings';
 import { httpSinks, redisSinks } from './adapters/pbx/common/sink';
 import { startAsteriskAdapter } from './adapters/pbx/asterisk/adapter';
+import { handleShutdown } from './adapters/pbx/common/shutdown';
 import { SettingsError } from './env';
 import { createLogger } from './logger';
 
@@ -59,28 +60,15 @@ async function main(): Promise<void> {
     logger,
     defaultWrapUpSec: wrapUp,
   });
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) {
-      // a second signal: do not wait for the wallboard any longer
-      logger.warn({ undelivered: adapter.feed.backlog }, `${settings.name}: stopped without delivering everything`);
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({}, `${settings.name}: stopping (log off, deliver what is pending)`);
-    const late = setTimeout(() => {
-      logger.warn({ undelivered: adapter.feed.backlog }, `${settings.name}: the wallboard did not take the last events within 10 s; stopping anyway`);
-      process.exit(1);
-    }, 10_000);
-    await adapter.stop();
-    clearTimeout(late);
-    await log?.close();
-    await clients?.close();
-    logger.info({}, `${settings.name}: stopped`);
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  handleShutdown({
+    name: settings.name,
+    logger,
+    adapter,
+    close: async () => {
+      await log?.close();
+      await clients?.close();
+    },
+  });
 }
 
 void main().catch((err) => {

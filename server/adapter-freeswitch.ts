@@ -8,6 +8,7 @@ import { createLogger } from './logger';
 import { readAdapterSettings, type AdapterSettings } from './adapters/pbx/common/settings';
 import { httpSinks, redisSinks } from './adapters/pbx/common/sink';
 import { startFreeswitchAdapter } from './adapters/pbx/freeswitch/session';
+import { handleShutdown } from './adapters/pbx/common/shutdown';
 import { createRedisClients } from './adapters/redis/connect';
 import { RedisEventLog } from './adapters/redis/event-log';
 
@@ -45,18 +46,7 @@ async function main(): Promise<void> {
   }
   logger.info({ esl: `${settings.host}:${settings.port}`, queues: settings.queues ? Object.fromEntries(settings.queues) : 'all → general', target: settings.target.kind }, `${settings.name}: starting`);
   const adapter = startFreeswitchAdapter({ settings, sinks, logger });
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({}, `${settings.name}: stopping`);
-    // events the wallboard has not taken within 5 s are left to the next start's resync
-    await Promise.race([adapter.stop(), new Promise((r) => setTimeout(r, 5000).unref())]);
-    await close();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  handleShutdown({ name: settings.name, logger, adapter, close });
 }
 
 void main().catch((err) => {

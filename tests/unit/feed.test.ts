@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { HotlineEvent } from '../../shared/events';
 import { Feed, type FeedEvent, type PbxAgent, type Timers } from '../../server/adapters/pbx/common/feed';
 import { Backoff } from '../../server/adapters/pbx/common/backoff';
+import { handleShutdown } from '../../server/adapters/pbx/common/shutdown';
 import { mapQueue, parseQueueMap, readAdapterSettings } from '../../server/adapters/pbx/common/settings';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
@@ -250,6 +251,89 @@ describe('Feed', () => {
     await feed.emit([e('1'), e('bad'), e('3')]);
     expect(got).toEqual(['1', '3']);
     expect(feed.backlog).toBe(0);
+  });
+});
+
+describe('stopping', () => {
+  const e = (id: string) => ({ id, type: 'agent.ready', ts: 1, agentId: '1' }) as FeedEvent;
+  const flushMicrotasks = async () => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+
+  it('after stop(), the feed stops retrying once the drain deadline passes and says how many events are left', async () => {
+    const timers = manualTimers();
+    let tries = 0;
+    const feed = new Feed({ name: 'f', now: () => 1, logger: quiet, timers, sink: {
+        append: async () => {
+          tries++;
+          throw new Error('ECONNREFUSED');
+        },
+      },
+    });
+    void feed.emit([e('1'), e('2')]);
+    await flushMicrotasks();
+    expect(tries).toBe(1);
+    feed.stop();
+    const left = feed.drainWithin(10_000);
+    // the deadline and the retry wait are both due: the deadline fires first
+    const deadline = timers.due.find((t) => t.ms === 10_000)!;
+    timers.due.splice(timers.due.indexOf(deadline), 1);
+    deadline.fn();
+    expect(await left).toBe(2);
+    await feed.drain();
+    timers.fireAll();
+    await flushMicrotasks();
+    expect(tries).toBe(1);
+  });
+
+  it('a drain within the deadline: nothing left', async () => {
+    const feed = new Feed({ name: 'f', now: () => 1, logger: quiet, timers: manualTimers(), sink: { append: async () => {} } });
+    void feed.emit([e('1')]);
+    feed.stop();
+    expect(await feed.drainWithin(10_000)).toBe(0);
+  });
+
+  function fakeProcess() {
+    const handlers = new Map<string, () => void>();
+    const exits: number[] = [];
+    return { handlers, exits, proc: { on: (sig: 'SIGINT' | 'SIGTERM', fn: () => void) => void handlers.set(sig, fn), exit: (code: number) => void exits.push(code) } };
+  }
+
+  it('shutdown: everything delivered exits 0; the adapter is given the drain deadline; sinks closed', async () => {
+    const { handlers, exits, proc } = fakeProcess();
+    const stops: (number | undefined)[] = [];
+    let closed = false;
+    const shutdown = handleShutdown({ name: 'x', logger: quiet, proc, timers: { set: () => 0 }, adapter: { stop: async (ms) => void stops.push(ms), feed: { backlog: 0 } }, close: async () => void (closed = true) });
+    expect([...handlers.keys()].sort()).toEqual(['SIGINT', 'SIGTERM']);
+    await shutdown();
+    expect(stops).toEqual([10_000]);
+    expect(closed).toBe(true);
+    expect(exits).toEqual([0]);
+  });
+
+  it('shutdown: events left undelivered exit 1; a second signal exits 1 at once', async () => {
+    const a = fakeProcess();
+    await handleShutdown({ name: 'x', logger: quiet, proc: a.proc, timers: { set: () => 0 }, adapter: { stop: async () => {}, feed: { backlog: 3 } } })();
+    expect(a.exits).toEqual([1]);
+
+    const b = fakeProcess();
+    const never = new Promise<void>(() => {});
+    handleShutdown({ name: 'x', logger: quiet, proc: b.proc, timers: { set: () => 0 }, adapter: { stop: () => never, feed: { backlog: 5 } } });
+    b.handlers.get('SIGTERM')!();
+    expect(b.exits).toEqual([]);
+    b.handlers.get('SIGINT')!();
+    await flushMicrotasks();
+    expect(b.exits).toEqual([1]);
+  });
+
+  it('shutdown: a stop that never ends is cut off after the drain time + 5 s with exit 1', async () => {
+    const { exits, proc, handlers } = fakeProcess();
+    const due: { fn: () => void; ms: number }[] = [];
+    handleShutdown({ name: 'x', logger: quiet, proc, drainMs: 2000, timers: { set: (fn, ms) => due.push({ fn, ms }) }, adapter: { stop: () => new Promise<void>(() => {}), feed: { backlog: 0 } } });
+    handlers.get('SIGTERM')!();
+    expect(due.map((d) => d.ms)).toEqual([7000]);
+    due[0]!.fn();
+    expect(exits).toEqual([1]);
   });
 });
 

@@ -43,15 +43,12 @@ export function startAsteriskAdapter(o: AsteriskAdapterOptions): RunningAsterisk
   const feed = new Feed({ name: o.name, sink: o.events, now, logger: o.logger, timers: o.timers });
   const mapper = new AsteriskMapper({ feed, queues: o.queues, logger: o.logger, now, timers: o.timers, transferGraceMs: o.transferGraceMs, defaultWrapUpSec: o.defaultWrapUpSec, maxClockSkewMs: o.maxClockSkewMs });
   const session = amiSession({ host: o.host, port: o.port, username: o.username, secret: o.secret, mapper, logger: o.logger, now, pingEveryMs: o.pingEveryMs, deadAfterMs: o.deadAfterMs });
-  const running = runAdapter({ name: o.name, feed, health: o.health, session, logger: o.logger, now, healthEveryMs: o.healthEveryMs, sleep: o.sleep });
+  // a transfer still in its grace at stop ends there, before the feed's last drain
+  const running = runAdapter({ name: o.name, feed, health: o.health, session, logger: o.logger, now, healthEveryMs: o.healthEveryMs, sleep: o.sleep, onStopped: () => mapper.stop() });
   return {
     feed,
     mapper,
     health: running.health,
-    async stop() {
-      await running.stop();
-      mapper.stop();
-      await feed.drain();
-    },
+    stop: (drainMs?: number) => running.stop(drainMs),
   };
 }

@@ -133,6 +133,10 @@ export class Feed {
   private inFlight: HotlineEvent[] = [];
   private flushing: Promise<void> | null = null;
   private stopped = false;
+  /** the drain deadline after `stop()` passed: no more retries */
+  private givenUp = false;
+  /** ends the wait before the next retry at once */
+  private wakeRetry: (() => void) | null = null;
   private readonly timers: Timers;
   /** when the last PBX event was turned into wallboard events (epoch ms), for feed health */
   lastEventAt: number | null = null;
@@ -318,6 +322,26 @@ export class Feed {
     return this.flushing ?? Promise.resolve();
   }
 
+  /**
+   * After `stop()`: waits for what is pending to be appended, for at most `ms`; past that, stops
+   * retrying (the next start's resync repairs what was lost) and resolves with the number of events
+   * not appended.
+   */
+  async drainWithin(ms: number): Promise<number> {
+    const flushing = this.flushing;
+    if (flushing) {
+      let handle: unknown;
+      const late = new Promise<'late'>((r) => (handle = this.timers.set(() => r('late'), ms)));
+      const first = await Promise.race([flushing.then(() => 'done' as const), late]);
+      this.timers.clear(handle);
+      if (first === 'late') {
+        this.givenUp = true;
+        this.wakeRetry?.();
+      }
+    }
+    return this.backlog;
+  }
+
   /** Events not yet appended (the wallboard unreachable). */
   get backlog(): number {
     return this.inFlight.length + this.pending.length;
@@ -327,11 +351,11 @@ export class Feed {
     if (this.flushing) return this.flushing;
     this.flushing = (async () => {
       let delay = 500;
-      while (this.pending.length > 0) {
+      while (this.pending.length > 0 && !this.givenUp) {
         this.inFlight = this.pending.splice(0, 500);
         // after the wallboard refused a batch as invalid: one at a time, to drop only the bad one(s)
         let single = false;
-        while (this.inFlight.length > 0) {
+        while (this.inFlight.length > 0 && !this.givenUp) {
           const batch = single ? this.inFlight.slice(0, 1) : this.inFlight.slice();
           try {
             await this.o.sink.append(batch);
@@ -348,7 +372,17 @@ export class Feed {
             }
             // not the event's fault (network, wallboard down): the same events again, later
             this.o.logger.warn({ err: String(err), backlog: this.backlog }, 'could not append to the wallboard; retrying');
-            await new Promise<void>((r) => this.timers.set(r, delay));
+            await new Promise<void>((r) => {
+              const h = this.timers.set(() => {
+                this.wakeRetry = null;
+                r();
+              }, delay);
+              this.wakeRetry = () => {
+                this.timers.clear(h);
+                this.wakeRetry = null;
+                r();
+              };
+            });
             delay = Math.min(delay * 2, 10_000);
           }
         }

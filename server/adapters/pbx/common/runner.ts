@@ -29,13 +29,19 @@ export interface RunnerOptions {
   now?: () => number;
   healthEveryMs?: number;
   backoff?: Backoff;
+  /** called once the session has ended at `stop()`, before the feed is drained (settle what is open) */
+  onStopped?: () => void;
   /** waits (tests pass a fast one) */
   sleep?: (ms: number, stopping: Promise<void>) => Promise<void>;
 }
 
 export interface RunningAdapter {
-  /** ends the session and the loop; resolves when both are done and the feed is drained */
-  stop(): Promise<void>;
+  /**
+   * ends the session and the loop; resolves when both are done and the feed is drained, or, given
+   * `drainMs`, when that long has passed with the wallboard not taking the last events (the feed
+   * stops retrying then; `feed.backlog` says how many are left)
+   */
+  stop(drainMs?: number): Promise<void>;
   /** the health as last reported */
   health(): FeedHealth;
 }
@@ -102,13 +108,15 @@ export function runAdapter(o: RunnerOptions): RunningAdapter {
 
   return {
     health: () => state,
-    async stop() {
+    async stop(drainMs?: number) {
       stopped = true;
       stop();
       await loop;
       clearInterval(timer);
+      o.onStopped?.();
       o.feed.stop();
-      await o.feed.drain();
+      if (drainMs === undefined) await o.feed.drain();
+      else await o.feed.drainWithin(drainMs);
       await report();
     },
   };

@@ -145,5 +145,5 @@ export function startFreeswitchAdapter(o: FreeswitchAdapterOptions): FreeswitchA
     sleep: o.sleep,
     healthEveryMs: o.healthEveryMs,
   });
-  return { ...running, stop: () => running.stop(), health: () => running.health(), feed, stats };
+  return { ...running, stop: (drainMs?: number) => running.stop(drainMs), health: () => running.health(), feed, stats };
 }
