@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AmiMessage, AmiParser, AmiProtocolError } from '../../server/adapters/pbx/asterisk/ami-parser';
-import { agentIdOf, callerOf, clip } from '../../server/adapters/pbx/asterisk/mapper';
+import { agentIdOf, AsteriskMapper, callerOf, clip } from '../../server/adapters/pbx/asterisk/mapper';
+import { amiSession } from '../../server/adapters/pbx/asterisk/session';
+import { Feed } from '../../server/adapters/pbx/common/feed';
+import { createServer, type Server } from 'node:net';
 
 const BANNER = 'Asterisk Call Manager/9.0.0\r\n';
 
@@ -94,5 +97,67 @@ describe('Asterisk identities', () => {
   it('clips without cutting a surrogate pair', () => {
     expect(clip('ab😀', 3)).toBe('ab');
     expect(clip('abc', 3)).toBe('abc');
+  });
+});
+
+describe('AMI session bounds', () => {
+  const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+  /** A PBX that accepts the login and QueueStatus, then sends `items` list items and never completes the list. */
+  async function endlessList(items: (statusId: string) => string[]): Promise<{ server: Server; port: number }> {
+    const server = createServer((sock) => {
+      sock.write(BANNER);
+      let text = '';
+      sock.on('data', (b) => {
+        text += b.toString('utf8');
+        for (;;) {
+          const end = text.indexOf('\r\n\r\n');
+          if (end < 0) break;
+          const block = text.slice(0, end);
+          text = text.slice(end + 4);
+          const id = /ActionID: (.*)/.exec(block)?.[1]?.trim() ?? '';
+          if (/Action: Login/.test(block)) sock.write(`Response: Success\r\nActionID: ${id}\r\nMessage: Authentication accepted\r\n\r\n`);
+          if (/Action: QueueStatus/.test(block)) {
+            sock.write(`Response: Success\r\nActionID: ${id}\r\nEventList: start\r\n\r\n`);
+            sock.write(items(id).join(''));
+          }
+        }
+      });
+      sock.on('error', () => {});
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { server, port: (server.address() as { port: number }).port };
+  }
+
+  async function run(items: (statusId: string) => string[]): Promise<unknown> {
+    const { server, port } = await endlessList(items);
+    try {
+      const feed = new Feed({ name: 'a', sink: { append: async () => {} }, now: () => 1, logger: quiet });
+      const mapper = new AsteriskMapper({ feed, queues: null, logger: quiet, now: () => 1 });
+      const session = amiSession({ host: '127.0.0.1', port, username: 'u', secret: 's', mapper, logger: quiet, now: () => 1, maxStatusItems: 10 });
+      return await session(feed, { connected: () => {}, stopping: new Promise(() => {}) }).then(
+        () => null,
+        (err: unknown) => err,
+      );
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  }
+
+  it('a QueueStatus list that never completes is an error past the cap, not a list growing for ever', async () => {
+    const err = await run((id) => Array.from({ length: 11 }, (_, i) => `Event: QueueEntry\r\nQueue: q\r\nUniqueid: u${i}\r\nActionID: ${id}\r\n\r\n`));
+    expect(String(err)).toMatch(/QueueStatus list did not end \(more than 10 items/);
+  });
+
+  it('live events held behind a list that never completes: the same', async () => {
+    const err = await run(() => Array.from({ length: 11 }, (_, i) => `Event: Newchannel\r\nUniqueid: n${i}\r\n\r\n`));
+    expect(String(err)).toMatch(/more than 10 live events held/);
+  });
+
+  it('the kinds of ignored events remembered for the log are capped', () => {
+    const feed = new Feed({ name: 'a', sink: { append: async () => {} }, now: () => 1, logger: quiet });
+    const mapper = new AsteriskMapper({ feed, queues: null, logger: quiet, now: () => 1 });
+    for (let i = 0; i < 1500; i++) mapper.onEvent(new AmiMessage([['Event', `Made-Up-${i}`]]), 1);
+    expect((mapper as unknown as { loggedKinds: Set<string> }).loggedKinds.size).toBeLessThanOrEqual(1000);
   });
 });

@@ -259,7 +259,8 @@ export class AsteriskMapper {
       default:
         if (MEMBER_EVENTS.has(kind)) return this.memberChanged(msg, ts, tag);
         if (QUIET_EVENTS.has(kind)) return;
-        if (!this.loggedKinds.has(kind)) {
+        // at most 1,000 kinds remembered (and logged): a peer inventing kinds cannot grow the set
+        if (!this.loggedKinds.has(kind) && this.loggedKinds.size < 1000) {
           this.loggedKinds.add(kind);
           this.log.info({ event: kind }, `asterisk: ignoring AMI events of kind ${kind} (logged once)`);
         }

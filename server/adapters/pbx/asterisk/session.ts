@@ -26,6 +26,11 @@ export interface AmiSessionOptions {
   deadAfterMs?: number;
   /** TCP connect plus banner (default 10 s) */
   connectTimeoutMs?: number;
+  /**
+   * QueueStatus list items, and live events held meanwhile, beyond which a list that never ends
+   * (no QueueStatusComplete) is a protocol error (default 100,000 each)
+   */
+  maxStatusItems?: number;
 }
 
 /** The PBX refused the login: wrong AMI_USERNAME / AMI_SECRET, or a manager.conf permit/deny. */
@@ -37,6 +42,7 @@ export function amiSession(o: AmiSessionOptions): Session {
   const pingEvery = o.pingEveryMs ?? 20_000;
   const deadAfter = o.deadAfterMs ?? 60_000;
   const connectTimeout = o.connectTimeoutMs ?? 10_000;
+  const maxStatusItems = o.maxStatusItems ?? 100_000;
   if (/[\r\n]/.test(o.username) || /[\r\n]/.test(o.secret)) throw new Error('AMI_USERNAME / AMI_SECRET must not contain line breaks');
 
   // one listener on the runner's `stopping` for all sessions (a listener per session would pile up
@@ -129,6 +135,7 @@ export function amiSession(o: AmiSessionOptions): Session {
         if (msg.response !== undefined && msg.event === undefined) return onResponse(msg);
         if (statusItems !== null && msg.get('ActionID') === statusId) {
           if (msg.event !== 'QueueStatusComplete') {
+            if (statusItems.length >= maxStatusItems) return finish(new Error(`${where}: the QueueStatus list did not end (more than ${maxStatusItems} items without QueueStatusComplete); reconnecting`));
             statusItems.push(msg);
             return;
           }
@@ -141,6 +148,7 @@ export function amiSession(o: AmiSessionOptions): Session {
           return;
         }
         if (statusItems !== null) {
+          if (held.length >= maxStatusItems) return finish(new Error(`${where}: the QueueStatus list did not end (more than ${maxStatusItems} live events held waiting for QueueStatusComplete); reconnecting`));
           held.push({ msg, at });
           return;
         }
