@@ -15,12 +15,12 @@ import type { AmiMessage } from '../../server/adapters/pbx/asterisk/ami-parser';
 import type { GapReport } from '../../server/adapters/pbx/asterisk/mapper';
 import { parseQueueMap } from '../../server/adapters/pbx/common/settings';
 import { httpSinks, redisSinks } from '../../server/adapters/pbx/common/sink';
-import type { Timers } from '../../server/adapters/pbx/common/feed';
 import { RedisEventLog } from '../../server/adapters/redis/event-log';
 import { defaultConfig } from '../../shared/config';
 import { startOfDay } from '../../shared/time';
 import type { HotlineEvent } from '../../shared/events';
 import type { Snapshot } from '../../shared/snapshot';
+import { captureLogger, storyClock, type StoryClock } from '../helpers/story';
 
 const S = 1000;
 const QUEUES = 'hotline=general,expert=specialist';
@@ -35,49 +35,6 @@ function storyBase(): number {
   return Math.max(now - 6 * 60 * S, day + 6 * 60 * S);
 }
 
-/** The PBX's and the adapter's clock; the adapter's timers fire when the story clock passes them. */
-interface StoryClock {
-  t: number;
-  now(): number;
-  timers: Timers;
-  set(to: number): void;
-}
-
-function storyClock(t: number): StoryClock {
-  const due: { at: number; fn: () => void }[] = [];
-  const c: StoryClock = {
-    t,
-    now: () => c.t,
-    timers: {
-      set: (fn: () => void, ms: number) => {
-        const h = { at: c.t + ms, fn };
-        due.push(h);
-        return h;
-      },
-      clear: (h: unknown) => {
-        const i = due.indexOf(h as (typeof due)[number]);
-        if (i >= 0) due.splice(i, 1);
-      },
-    },
-    set(to: number) {
-      c.t = to;
-      for (;;) {
-        const next = due.filter((d) => d.at <= to).sort((a, b) => a.at - b.at)[0];
-        if (!next) break;
-        due.splice(due.indexOf(next), 1);
-        next.fn();
-      }
-    },
-  };
-  return c;
-}
-
-type Line = { level: string; msg: string; o: Record<string, unknown> };
-function captureLogger() {
-  const lines: Line[] = [];
-  const at = (level: string) => (o: object, msg: string) => void lines.push({ level, msg, o: o as Record<string, unknown> });
-  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 interface Harness {
   pbx: FakeAsterisk;

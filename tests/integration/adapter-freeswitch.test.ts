@@ -13,13 +13,13 @@ import { FakeFreeswitch, type FakeFreeswitchOptions } from '../helpers/fake-free
 import { startFreeswitchAdapter, type FreeswitchAdapter } from '../../server/adapters/pbx/freeswitch/session';
 import { readAdapterSettings } from '../../server/adapters/pbx/common/settings';
 import { httpSinks, redisSinks } from '../../server/adapters/pbx/common/sink';
-import type { Timers } from '../../server/adapters/pbx/common/feed';
 import { Backoff } from '../../server/adapters/pbx/common/backoff';
 import { RedisEventLog } from '../../server/adapters/redis/event-log';
 import { defaultConfig } from '../../shared/config';
 import { startOfDay } from '../../shared/time';
 import type { HotlineEvent } from '../../shared/events';
 import type { Snapshot } from '../../shared/snapshot';
+import { captureLogger, storyClock, type StoryClock } from '../helpers/story';
 
 const S = 1000;
 const HOTLINE = '热线@default'; // a Chinese queue name: percent-encoded in events, raw in commands
@@ -34,49 +34,6 @@ function storyBase(): number {
   return Math.max(now - 6 * 60 * S, day + 6 * 60 * S);
 }
 
-/** The adapter's clock and wrap-up timers: timers fire when the story clock passes their time. */
-interface StoryClock {
-  t: number;
-  now(): number;
-  timers: Timers;
-  set(to: number): void;
-}
-
-function storyClock(t: number): StoryClock {
-  const due: { at: number; fn: () => void }[] = [];
-  const c: StoryClock = {
-    t,
-    now: () => c.t,
-    timers: {
-      set: (fn, ms) => {
-        const h: { at: number; fn: () => void } = { at: c.t + ms, fn };
-        due.push(h);
-        return h;
-      },
-      clear: (h) => {
-        const i = due.indexOf(h as (typeof due)[number]);
-        if (i >= 0) due.splice(i, 1);
-      },
-    },
-    set(to: number) {
-      c.t = to;
-      for (;;) {
-        const next = due.filter((d) => d.at <= to).sort((a, b) => a.at - b.at)[0];
-        if (!next) break;
-        due.splice(due.indexOf(next), 1);
-        next.fn();
-      }
-    },
-  };
-  return c;
-}
-
-type Line = { level: string; msg: string; o: Record<string, unknown> };
-function captureLogger() {
-  const lines: Line[] = [];
-  const at = (level: string) => (o: object, msg: string) => void lines.push({ level, msg, o: o as Record<string, unknown> });
-  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 interface Harness {
   fs: FakeFreeswitch;
