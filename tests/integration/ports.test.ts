@@ -51,8 +51,11 @@ interface Backend {
 const FILE_PREFIX = `test:${randomBytes(6).toString('hex')}:`;
 let testNo = 0;
 
+/** a small cap on the rejected stream, so the contract can show it is kept */
+const REJECTED_CAP = 50;
+
 function memoryBackend(): Promise<Backend> {
-  const eventLog = new MemoryEventLog();
+  const eventLog = new MemoryEventLog(undefined, REJECTED_CAP);
   const accounts = new MemoryAccounts();
   const clock = { t: T0, now: () => clock.t };
   return Promise.resolve({
@@ -79,7 +82,7 @@ async function redisBackend(): Promise<Backend> {
   const prefix = `${FILE_PREFIX}${++testNo}:`;
   const clients = await createRedisClients(url, prefix, { connectTimeoutMs: 5_000 });
   const others: RedisClients[] = [];
-  const eventLog = new RedisEventLog(clients.main, clients.reader, prefix);
+  const eventLog = new RedisEventLog(clients.main, clients.reader, prefix, REJECTED_CAP);
   return {
     eventLog,
     snapshots: new RedisSnapshotStore(clients.main, prefix),
@@ -267,6 +270,17 @@ describe.each([
         { id: extra, raw: '{"v":1}', fields: ['event', 'source'] },
         { id: notJson, raw: 'not json', fields: ['event'] },
       ]);
+    });
+
+    it('keeps the rejected stream capped near its limit, the newest entries kept', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 400; i++) ids.push(await b.rawAppend([['event', `bad ${i}`]]));
+      for (const id of ids) await b.eventLog.reject({ id, raw: 'x', fields: ['event'] }, 'not JSON');
+      const kept = await b.rejected();
+      // Redis trims whole nodes (MAXLEN ~): at least the cap, at most one node of 100 more
+      expect(kept.length).toBeGreaterThanOrEqual(REJECTED_CAP);
+      expect(kept.length).toBeLessThanOrEqual(REJECTED_CAP + 100);
+      expect(kept.at(-1)!.id).toBe(ids.at(-1));
     });
 
     it('reports an entry with the event field twice with both fields', async () => {

@@ -35,7 +35,11 @@ export class MemoryEventLog implements EventLog {
   #closed = false;
   #generation = randomUUID();
 
-  constructor(private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly clock: Clock = systemClock,
+    /** how many refused entries are kept, like the Redis adapter's capped rejected stream */
+    private readonly rejectedMax = 10_000,
+  ) {}
 
   async append(events: readonly HotlineEvent[]): Promise<string[]> {
     // Serialise everything first so that one bad event leaves the log untouched.
@@ -73,6 +77,7 @@ export class MemoryEventLog implements EventLog {
     const last = this.#rejected[this.#rejected.length - 1];
     if (last && compareIds(parseStreamId(entry.id), parseStreamId(last.id)) <= 0) return;
     this.#rejected.push({ id: entry.id, raw: entry.raw ?? '', reason });
+    if (this.#rejected.length > this.rejectedMax) this.#rejected.splice(0, this.#rejected.length - this.rejectedMax);
   }
 
   /** Everything `reject` received, oldest first. */

@@ -50,6 +50,9 @@ function parseXRead(reply: unknown): RawStreamEntry[] {
   return parseEntries(first[1]);
 }
 
+/** About how many refused entries `<prefix>events:rejected` keeps; older ones are trimmed. */
+export const REJECTED_MAX = 10_000;
+
 /** The only field an entry of the event stream must carry (EVENTS.md). */
 export const EVENT_FIELD = 'event';
 
@@ -72,6 +75,8 @@ export class RedisEventLog implements EventLog {
     private readonly main: RedisClient,
     private readonly reader: RedisClient,
     prefix: string,
+    /** about how many refused entries the rejected stream keeps (REPORTS.md: capped, ~10,000) */
+    private readonly rejectedMax = REJECTED_MAX,
   ) {
     this.key = `${prefix}events`;
     this.rejectedKey = `${prefix}events:rejected`;
@@ -110,7 +115,8 @@ export class RedisEventLog implements EventLog {
     // restart. The copy takes the original entry's ID, so only the first copy is written: Redis
     // refuses an ID that is not above the stream's last one, and that refusal is the dedupe.
     try {
-      await this.main.sendCommand(['XADD', this.rejectedKey, entry.id, 'id', entry.id, 'raw', entry.raw ?? '', 'reason', reason]);
+      // MAXLEN ~ trims whole nodes only, cheaply: the stream holds about rejectedMax, never unbounded
+      await this.main.sendCommand(['XADD', this.rejectedKey, 'MAXLEN', '~', String(this.rejectedMax), entry.id, 'id', entry.id, 'raw', entry.raw ?? '', 'reason', reason]);
     } catch (err) {
       if (!/equal or smaller than the target stream top item/i.test(String(err))) throw err;
     }
