@@ -49,3 +49,23 @@ export function captureLogger() {
   const at = (level: string) => (o: object, msg: string) => void lines.push({ level, msg, o: o as Record<string, unknown> });
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
+
+/** Timers the test fires by hand: `due` lists what is set (with its delay), `fireAll` runs them all. */
+export function manualTimers(): Timers & { due: { fn: () => void; ms: number }[]; fireAll(): void } {
+  const due: { fn: () => void; ms: number }[] = [];
+  return {
+    due,
+    set: (fn, ms) => {
+      const t = { fn, ms };
+      due.push(t);
+      return t;
+    },
+    clear: (h) => {
+      const i = due.indexOf(h as (typeof due)[number]);
+      if (i >= 0) due.splice(i, 1);
+    },
+    fireAll() {
+      for (const t of due.splice(0)) t.fn();
+    },
+  };
+}

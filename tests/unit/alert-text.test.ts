@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadBothLanguages, type I18n } from '../helpers/i18n';
 import { alertText, type TextLang } from '../../shared/alert-text';
 import { configFileSchema, thresholdsSchema } from '../../shared/config';
 import { CATEGORIES, SEVERITIES, TICKET_KINDS } from '../../shared/events';
@@ -201,19 +202,10 @@ describe('the shared vocabulary', () => {
 });
 
 describe('words for the vocabulary, in both languages', () => {
-  type I18n = typeof import('../../client/src/lib/i18n');
-  const langs: Record<string, I18n> = {};
+  let langs: Record<string, I18n> = {};
 
   beforeAll(async () => {
-    for (const search of ['?lang=zh-CN', '?lang=en']) {
-      vi.resetModules();
-      vi.stubGlobal('location', { search });
-      vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined, removeItem: () => undefined });
-      const mod = await import('../../client/src/lib/i18n');
-      langs[mod.lang] = mod;
-    }
-    vi.unstubAllGlobals();
-    vi.resetModules();
+    langs = await loadBothLanguages();
   });
 
   it('has a word for every state, category, rule and role in Chinese and in English', () => {

@@ -7,29 +7,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HotlineEvent } from '../../shared/events';
-import { Feed, type FeedEvent, type PbxAgent, type Timers } from '../../server/adapters/pbx/common/feed';
+import { Feed, type FeedEvent, type PbxAgent } from '../../server/adapters/pbx/common/feed';
+import { manualTimers } from '../helpers/story';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 function setup(now = 1_000_000) {
   const appended: HotlineEvent[] = [];
   const clock = { t: now };
-  const due: { fn: () => void; ms: number }[] = [];
-  const timers: Timers = {
-    set: (fn, ms) => {
-      const t = { fn, ms };
-      due.push(t);
-      return t;
-    },
-    clear: (h) => {
-      const i = due.indexOf(h as (typeof due)[number]);
-      if (i >= 0) due.splice(i, 1);
-    },
-  };
+  const timers = manualTimers();
+  const due = timers.due;
   const feed = new Feed({ name: 'fs', sink: { append: async (e) => void appended.push(...e) }, now: () => clock.t, logger: quiet, timers });
-  const fire = () => {
-    for (const t of due.splice(0)) t.fn();
-  };
+  const fire = () => timers.fireAll();
   return { feed, appended, clock, due, fire };
 }
 

@@ -6,31 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { HotlineEvent } from '../../shared/events';
 import { Feed, type FeedEvent, type PbxAgent, type Timers } from '../../server/adapters/pbx/common/feed';
+import { manualTimers } from '../helpers/story';
 import { Backoff } from '../../server/adapters/pbx/common/backoff';
 import { handleShutdown } from '../../server/adapters/pbx/common/shutdown';
 import { mapQueue, parseQueueMap, readAdapterSettings } from '../../server/adapters/pbx/common/settings';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-
-/** Timers the test fires by hand. */
-function manualTimers(): Timers & { due: { fn: () => void; ms: number }[]; fireAll(): void } {
-  const due: { fn: () => void; ms: number; cleared?: boolean }[] = [];
-  return {
-    due,
-    set: (fn, ms) => {
-      const t = { fn, ms };
-      due.push(t);
-      return t;
-    },
-    clear: (h) => {
-      const i = due.indexOf(h as (typeof due)[number]);
-      if (i >= 0) due.splice(i, 1);
-    },
-    fireAll() {
-      for (const t of due.splice(0)) t.fn();
-    },
-  };
-}
 
 function setup(now = 1_000_000) {
   const appended: HotlineEvent[] = [];

@@ -4,6 +4,7 @@
  * languages.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadBothLanguages, type I18n } from '../helpers/i18n';
 import { FeedMonitor, MAX_FEEDS } from '../../server/feed-monitor';
 import { MemoryFeedStore } from '../../server/adapters/memory/memory-feed-store';
 import { readFeedValue } from '../../server/adapters/redis/feed-store';
@@ -184,21 +185,12 @@ describe('client feed helpers', () => {
 });
 
 describe('words for feed health, in both languages', () => {
-  type I18n = typeof import('../../client/src/lib/i18n');
-  const langs: Record<string, I18n> = {};
+  let langs: Record<string, I18n> = {};
   const CJK = /[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]/u;
   const KEYS = ['feedDown', 'feedDownSince', 'feedsTitle', 'feedConnected', 'feedDisconnected', 'feedNotReporting', 'feedSince', 'feedLastEvent', 'feedNoEvent', 'feedPbx', 'feedUnknownPbx', 'noFeeds', 'feedsHint'] as const;
 
   beforeAll(async () => {
-    for (const search of ['?lang=zh-CN', '?lang=en']) {
-      vi.resetModules();
-      vi.stubGlobal('location', { search });
-      vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined, removeItem: () => undefined });
-      const mod = await import('../../client/src/lib/i18n');
-      langs[mod.lang] = mod;
-    }
-    vi.unstubAllGlobals();
-    vi.resetModules();
+    langs = await loadBothLanguages();
   });
 
   it('says 话务数据中断 on a Chinese screen and "Telephony feed down" on an English one', () => {
