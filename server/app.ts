@@ -9,9 +9,12 @@ import { hashPassword, TokenService } from './auth';
 import { LiveView } from './live-view';
 import { Replica, SNAPSHOT_EVERY_MS } from './replica';
 import { compareStreamIds } from './core/stream-id';
-import type { Accounts, AuditLog, Clock, EventLog, FeedStore, SnapshotStore } from './ports';
+import type { Accounts, ArchiveStore, AuditLog, Clock, EventLog, FeedStore, SnapshotStore } from './ports';
 import { FeedMonitor } from './feed-monitor';
 import { MemoryFeedStore } from './adapters/memory/memory-feed-store';
+import { MemoryArchiveStore } from './adapters/memory/memory-archive-store';
+import { ArchiveKeeper } from './archive-keeper';
+import { ReportsService } from './reports-service';
 import { createHttpApp } from './adapters/http/http-app';
 import { ingestRouter } from './adapters/http/ingest';
 import { peopleRouter } from './adapters/http/people';
@@ -31,6 +34,8 @@ export interface AppPorts {
    * there); without one, a store in this process: only `PUT /api/v1/feeds/:name` on this node fills it.
    */
   feeds?: FeedStore;
+  /** the daily archive (REPORTS.md); without one, a store in this process (the demo without Redis, tests) */
+  archive?: ArchiveStore;
   clock: Clock;
   logger: Logger;
 }
@@ -62,6 +67,9 @@ export interface RunningApp {
   view: LiveView;
   /** the telephony feeds' health as this node reads it */
   feeds: FeedMonitor;
+  /** the daily archive and the retention (REPORTS.md) */
+  keeper: ArchiveKeeper;
+  reports: ReportsService;
   stop(): Promise<void>;
 }
 
@@ -81,8 +89,12 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
   const { logger, clock } = ports;
   const allowedOrigins = o.allowedOrigins ?? [];
   await bootstrapAdmin(ports.accounts, o.adminPassword, clock, logger);
-  const replica = new Replica({ log: ports.log, snapshots: ports.snapshots, logger, config: o.config, snapshotEveryMs: o.snapshotEveryMs ?? SNAPSHOT_EVERY_MS });
+  const archive = ports.archive ?? new MemoryArchiveStore();
+  const replica = new Replica({ log: ports.log, snapshots: ports.snapshots, archive, logger, config: o.config, snapshotEveryMs: o.snapshotEveryMs ?? SNAPSHOT_EVERY_MS });
   await replica.start();
+  const keeper = new ArchiveKeeper({ replica, archive, log: ports.log, snapshots: ports.snapshots, audit: ports.audit, config: o.config, clock, logger });
+  keeper.start();
+  const reports = new ReportsService(() => replica.state, archive, o.config, clock);
   const feedStore = ports.feeds ?? new MemoryFeedStore(clock);
   const feeds = new FeedMonitor(feedStore, logger, o.feedPollMs);
   // read once before the first snapshot, so screens never start with the feeds missing
@@ -106,7 +118,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
       peopleRouter({ accounts: ports.accounts, audit: ports.audit, tokens, clock, disconnect, loginLimit: o.loginLimit }),
       actionsRouter({ log: ports.log, replica, view, tokens, audit: ports.audit, clock }),
       privacyRouter({ replica, tokens, audit: ports.audit, clock, timeZone: o.config.timeZone }),
-      reportsRouter({ replica, tokens, clock, config: o.config }),
+      reportsRouter({ reports, tokens, clock, config: o.config }),
       feedsRouter({ store: feedStore, monitor: feeds, ingestToken: o.ingestToken, tokens, ttlMs: o.feedTtlMs }),
     ],
     ready: async () => {
@@ -143,8 +155,11 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
     replica,
     view,
     feeds,
+    keeper,
+    reports,
     async stop() {
       feeds.stop();
+      await keeper.stop();
       unwatchFeeds();
       view.stop();
       // closing Socket.IO also closes the HTTP server, whose callback waits for every connection:

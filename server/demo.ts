@@ -10,6 +10,8 @@ import { RedisSnapshotStore } from './adapters/redis/snapshot-store';
 import { RedisAccounts } from './adapters/redis/accounts';
 import { RedisAuditLog } from './adapters/redis/audit-log';
 import { RedisFeedStore } from './adapters/redis/feed-store';
+import { RedisArchiveStore } from './adapters/redis/archive-store';
+import { MemoryArchiveStore } from './adapters/memory/memory-archive-store';
 import { MemoryEventLog } from './adapters/memory/memory-event-log';
 import { MemorySnapshotStore } from './adapters/memory/memory-snapshot-store';
 import { MemoryAccounts } from './adapters/memory/memory-accounts';
@@ -93,11 +95,12 @@ async function main(): Promise<void> {
       accounts: new RedisAccounts(clients.main, settings.redisPrefix),
       audit: new RedisAuditLog(clients.main, settings.redisPrefix),
       feeds: new RedisFeedStore(clients.main, settings.redisPrefix),
+      archive: new RedisArchiveStore(clients.main, settings.redisPrefix),
     };
   } else {
     console.log(`demo: no Redis at ${new URL(settings.redisUrl).host}; running on an in-process event log (nothing is kept after exit)`);
     memoryLog = new MemoryEventLog();
-    ports = { log: memoryLog, snapshots: new MemorySnapshotStore(), accounts: new MemoryAccounts(), audit: new MemoryAuditLog(), feeds: new MemoryFeedStore() };
+    ports = { log: memoryLog, snapshots: new MemorySnapshotStore(), accounts: new MemoryAccounts(), audit: new MemoryAuditLog(), feeds: new MemoryFeedStore(), archive: new MemoryArchiveStore() };
   }
 
   const deviceToken = await seedAccounts(ports.accounts, systemClock);

@@ -8,6 +8,7 @@ import { RedisSnapshotStore } from './adapters/redis/snapshot-store';
 import { RedisAccounts } from './adapters/redis/accounts';
 import { RedisAuditLog } from './adapters/redis/audit-log';
 import { RedisFeedStore } from './adapters/redis/feed-store';
+import { RedisArchiveStore } from './adapters/redis/archive-store';
 import { startApp } from './app';
 import { readSettings, SettingsError, type Settings } from './env';
 import { createLogger } from './logger';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       accounts: new RedisAccounts(clients.main, settings.redisPrefix),
       audit: new RedisAuditLog(clients.main, settings.redisPrefix),
       feeds: new RedisFeedStore(clients.main, settings.redisPrefix),
+      archive: new RedisArchiveStore(clients.main, settings.redisPrefix),
       clock: systemClock,
       logger,
     },

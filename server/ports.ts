@@ -3,6 +3,7 @@
  * (server/adapters/redis), the in-process memory adapters implement them for the demo without Redis.
  */
 import type { HotlineEvent } from '../shared/events';
+import type { DayArchive } from './core/archive';
 
 /** One entry of the event stream as stored: its stream ID and the raw `event` field (null if absent). */
 export interface LogEntry {
@@ -35,8 +36,31 @@ export interface EventLog {
    * generation, or with a cursor beyond that ID, is not this log's.
    */
   identity(): Promise<LogIdentity>;
+  /**
+   * Retention (REPORTS.md): removes the entries whose stream time is before `beforeMs` and records
+   * `wholeFrom` (≥ beforeMs), the instant from which the log still holds every event: a node that
+   * replays the trimmed log takes the days before it from the archive. Returns how many went.
+   */
+  trim(beforeMs: number, wholeFrom: number): Promise<number>;
+  /** The `wholeFrom` of the last trim (0: never trimmed). */
+  trimmedBefore(): Promise<number>;
   /** Closes connections (a blocked read returns []). */
   close(): Promise<void>;
+}
+
+/**
+ * The daily archive (REPORTS.md): one record per day, a pure function of the stream. Each record is
+ * stored with `asOf`, the stream position it was computed at; a write computed at an earlier
+ * position than the stored one is ignored, so two nodes at different points never go backwards.
+ */
+export interface ArchiveStore {
+  put(day: DayArchive, asOf: string): Promise<void>;
+  /** the records of those dates that exist */
+  get(dates: readonly string[]): Promise<Map<string, DayArchive>>;
+  /** every date held, sorted */
+  dates(): Promise<string[]>;
+  /** removes the records of dates before `date` (YYYY-MM-DD); returns how many */
+  deleteBefore(date: string): Promise<number>;
 }
 
 export interface LogIdentity {
@@ -113,6 +137,8 @@ export interface AuditLog {
   append(record: AuditRecord): Promise<void>;
   /** records with `at` in [from, to) */
   list(from: number, to: number): Promise<AuditRecord[]>;
+  /** drops records appended before `beforeMs` (the audit keeps `historyDays`); returns how many */
+  trim(beforeMs: number): Promise<number>;
 }
 
 /**

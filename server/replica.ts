@@ -9,7 +9,8 @@ import { eventTimeProblem, parseEvent, type EventTimeLimits, type HotlineEvent }
 import { parseJson } from '../shared/json';
 import { decodeState, encodeState, type State } from './core/state';
 import { Reducer } from './core/reduce';
-import type { EventLog, LogEntry, SnapshotStore } from './ports';
+import type { ArchiveStore, EventLog, LogEntry, SnapshotStore } from './ports';
+import type { DayArchive } from './core/archive';
 import { compareStreamIds, streamIdMs } from './core/stream-id';
 
 /** The largest `event` text a stream entry may carry: the same 1 MiB as an HTTP ingest body. */
@@ -30,6 +31,8 @@ export interface ReplicaOptions {
   logger: Logger;
   /** the center's settings: the reducer's running totals and the limits on event times follow them */
   config: CenterConfig;
+  /** where the days pruning finalises are written (REPORTS.md); none: they are only dropped */
+  archive?: ArchiveStore | null;
   batchSize?: number;
   blockMs?: number;
   snapshotEveryMs?: number;
@@ -74,10 +77,12 @@ export class Replica {
   /** the generation found when the log turned out to be another one: the loop rebuilds before reading on */
   private logLost: string | null = null;
   private saving: Promise<void> = Promise.resolve();
+  /** days finalised by pruning and not yet in the archive, with the position they were final at */
+  private pendingDays: { day: DayArchive; asOf: string }[] = [];
   private readonly o: Required<ReplicaOptions>;
 
   constructor(options: ReplicaOptions) {
-    this.o = { batchSize: 500, blockMs: 1000, snapshotEveryMs: SNAPSHOT_EVERY_MS, ...options };
+    this.o = { batchSize: 500, blockMs: 1000, snapshotEveryMs: SNAPSHOT_EVERY_MS, archive: null, ...options };
     this.reducer = new Reducer(this.o.config);
   }
 
@@ -104,6 +109,7 @@ export class Replica {
   /** Loads the newest snapshot, replays the log up to its end, then keeps reading live. */
   async start(): Promise<void> {
     await this.loadSnapshot();
+    if (this.cursorValue === '0-0') await this.markTrimmed();
     this.running = true;
     // replay up to the end before serving, so the first snapshot a client sees is complete
     await this.catchUp(await this.o.log.lastId());
@@ -135,6 +141,8 @@ export class Replica {
 
   private async saveOnce(): Promise<void> {
     if (this.cursorValue === this.lastSavedCursor) return;
+    // a snapshot past a pruned day whose record is not in the archive would lose that day for good
+    if (!(await this.flushArchive())) return;
     const cursor = this.cursorValue;
     const generation = this.generation;
     const state = encodeState(this.reducer.state);
@@ -199,6 +207,7 @@ export class Replica {
     this.lastSavedCursor = '0-0';
     this.generation = generation;
     this.logLost = null;
+    this.pendingDays = [];
   }
 
   private async run(): Promise<void> {
@@ -209,6 +218,7 @@ export class Replica {
         if (!this.healthy) await this.checkLog();
         if (this.logLost !== null) {
           this.rebuild(this.logLost);
+          await this.markTrimmed();
           await this.catchUp(await this.o.log.lastId());
           this.emit();
         }
@@ -251,6 +261,38 @@ export class Replica {
     }
   }
 
+  /**
+   * A replay from the log's start: when the log was trimmed, the days before the trim point are
+   * not whole in it, and the state must leave them to the archive.
+   */
+  private async markTrimmed(): Promise<void> {
+    const from = await this.o.log.trimmedBefore();
+    if (from > 0) {
+      this.reducer.state.historyFrom = Math.max(this.reducer.state.historyFrom, from);
+      this.o.logger.info({ wholeFrom: new Date(from).toISOString() }, 'the log was trimmed: days before it come from the archive');
+    }
+  }
+
+  /** Writes the days pruning finalised to the archive; false while some could not be written. */
+  async flushArchive(): Promise<boolean> {
+    const archive = this.o.archive;
+    if (!archive) {
+      this.pendingDays = [];
+      return true;
+    }
+    while (this.pendingDays.length > 0) {
+      const { day, asOf } = this.pendingDays[0]!;
+      try {
+        await archive.put(day, asOf);
+      } catch (err) {
+        this.o.logger.warn({ err: String(err), date: day.date }, 'a finished day could not be archived yet; will retry');
+        return false;
+      }
+      this.pendingDays.shift();
+    }
+    return true;
+  }
+
   /** Reads and applies one batch; returns how many entries were consumed. */
   private async readOnce(blockMs: number): Promise<number> {
     const entries = await this.o.log.read(this.cursorValue, this.o.batchSize, blockMs);
@@ -266,7 +308,11 @@ export class Replica {
       const reason = this.applyEntry(entry);
       this.cursorValue = entry.id;
       if (reason !== null) refused.push({ entry, reason });
+      // (pruning runs inside apply: what it finalised is final at this entry)
+      const done = this.reducer.takeFinalized();
+      for (const day of done) this.pendingDays.push({ day, asOf: entry.id });
     }
+    if (this.pendingDays.length > 0) await this.flushArchive();
     for (const { entry, reason } of refused) {
       this.o.logger.warn({ id: entry.id, reason }, 'rejected stream entry');
       const copy = entry.raw !== null && entry.raw.length > REJECTED_COPY_CHARS ? { ...entry, raw: entry.raw.slice(0, REJECTED_COPY_CHARS) } : entry;

@@ -51,6 +51,8 @@ export const configFileSchema = z
     thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
     /** days of events the stream keeps; an event older than this is refused at ingest */
     retentionDays: z.number().int().min(1).max(3650).default(7),
+    /** days the daily archive (and the audit stream) keeps: at least a year of reports by default */
+    historyDays: z.number().int().min(1).max(3660).default(400),
     /** how far ahead of the log's clock an event's `ts` may be before it is refused */
     maxClockSkewMin: z.number().positive().max(1440).default(10),
   })
@@ -72,6 +74,8 @@ export interface CenterConfig {
   thresholds: Thresholds;
   /** limits on event times at ingest (see `eventTimeProblem`) */
   eventTime: EventTimeLimits;
+  /** days the archive and the audit keep (REPORTS.md) */
+  historyDays: number;
 }
 
 export function isValidTimeZone(tz: string): boolean {
@@ -105,6 +109,7 @@ export function buildConfig(file: unknown, timeZone: string): CenterConfig {
     shifts,
     thresholds: { ...c.thresholds },
     eventTime: { maxClockSkewMin: c.maxClockSkewMin, retentionDays: c.retentionDays },
+    historyDays: c.historyDays,
   });
 }
 

@@ -2,6 +2,9 @@
  * Bounded memory: what no window, rule or idempotency check can need any more is dropped, at
  * points fixed by the stream so every replica prunes identically.
  */
+import type { CenterConfig } from '../../shared/config';
+import { startOfDay } from '../../shared/time';
+import { dayArchive, daysHeld, type DayArchive } from './archive';
 import type { CallRec, State } from './state';
 
 const HOUR = 3_600_000;
@@ -16,16 +19,20 @@ const HISTORY_KEEP_MS = 50 * HOUR;
  * two hours, not two days: calls are most of the state, and the state is what a snapshot writes.
  */
 const FINISHED_KEEP_MS = 2 * HOUR;
-const RESTRICTED_KEEP_MS = 26 * HOUR;
-/** Window totals (days, shifts, intervals) and ticket counts: three days, for today, yesterday and a night shift across both. */
-const WINDOWS_KEEP_MS = 72 * HOUR;
+const DAY = 24 * HOUR;
 /** Ended waits: the waiting-calls history looks back one hour. */
 const WAITS_KEEP_MS = 2 * HOUR;
 /** prune after every this many applied events */
 export const PRUNE_EVERY = 10_000;
 
-/** Drops old ids (by stream time) and old records (by event time), in place. */
-export function pruneState(s: State, seen: Set<string>): void {
+/**
+ * Drops old ids (by stream time) and old records (by event time), in place. Returns the days it
+ * dropped, as archive records: a day is kept whole (windows, intervals, categories, missed calls,
+ * incidents, agents' figures and restricted-window records) until it is older than the archive
+ * horizon, `retentionDays` plus one day: by then no event can change it (older events are refused
+ * at ingest), so its record is final.
+ */
+export function pruneState(s: State, seen: Set<string>, config: CenterConfig): DayArchive[] {
   const now = s.latestTs;
   let cut = 0;
   const ids = s.seen.ids;
@@ -53,18 +60,26 @@ export function pruneState(s: State, seen: Set<string>): void {
   }
   for (const [id, ts] of s.forgottenCalls) if (ts < old) s.forgottenCalls.delete(id);
   s.recentWaits = s.recentWaits.filter(([, end]) => end >= recordsNow - WAITS_KEEP_MS);
-  const windowsFrom = recordsNow - WINDOWS_KEEP_MS;
-  for (const m of [s.windows.days, s.windows.shifts, s.windows.intervals, s.categoriesByDay]) {
-    for (const key of m.keys()) if (key < windowsFrom) m.delete(key);
+
+  // whole days leave together, after their archive record was taken (a day before `historyFrom`
+  // was never whole here: its record is the archive's already, and is not overwritten)
+  const dayCut = startOfDay(recordsNow - (config.eventTime.retentionDays * DAY + DAY), config.timeZone);
+  const finalized: DayArchive[] = [];
+  for (const day of daysHeld(s)) if (day < dayCut && day >= s.historyFrom) finalized.push(dayArchive(s, day, Number.MAX_SAFE_INTEGER, config));
+  if (dayCut > s.historyFrom) s.historyFrom = dayCut;
+  for (const m of [s.windows.days, s.windows.shifts, s.windows.intervals, s.categoriesByDay, s.agentDays]) {
+    for (const key of m.keys()) if (key < dayCut) m.delete(key);
   }
   for (const [id, ts] of s.ticketIds) if (ts < old) s.ticketIds.delete(id);
-  for (const [id, m] of s.missed) if (m.returnedAt !== null && m.returnedAt < old) s.missed.delete(id);
-  for (const [id, i] of s.incidents) if (i.resolvedAt !== null && i.resolvedAt < old) s.incidents.delete(id);
-  for (const [id, ack] of s.alertAcks) if (ack.at < old) s.alertAcks.delete(id);
+  // a missed call not returned stays (the callback is still owed); an incident not resolved stays
+  for (const [id, m] of s.missed) if (m.returnedAt !== null && m.returnedAt < old && m.abandonedAt < dayCut) s.missed.delete(id);
+  for (const [id, i] of s.incidents) if (i.resolvedAt !== null && i.resolvedAt < old && i.raisedAt < dayCut) s.incidents.delete(id);
+  for (const [id, ack] of s.alertAcks) if (ack.at < old && ack.at < dayCut) s.alertAcks.delete(id);
   for (const [id, a] of s.agents) {
-    a.restricted = a.restricted.filter((r) => r.ts >= recordsNow - RESTRICTED_KEEP_MS);
-    if (a.state === 'offline' && a.since < old) s.agents.delete(id);
+    if (a.restricted.length && a.restricted[0]!.ts < dayCut) a.restricted = a.restricted.filter((r) => r.ts >= dayCut);
+    if (a.state === 'offline' && a.since < dayCut && a.restricted.length === 0) s.agents.delete(id);
   }
+  return finalized;
 }
 
 function isWrapPending(s: State, c: CallRec): boolean {

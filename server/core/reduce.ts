@@ -6,13 +6,16 @@
 import type { CenterConfig } from '../../shared/config';
 import { CATEGORIES, type Category, type EventOf, type HotlineEvent } from '../../shared/events';
 import type { AgentState } from '../../shared/snapshot';
-import { intervalStart, shiftAt, startOfDay } from '../../shared/time';
+import { endOfDay, intervalStart, shiftAt, startOfDay } from '../../shared/time';
 import { applyContribution, contributionOf, emptySums, sameContribution, type WindowSums } from './metrics';
-import { emptyState, type AgentRec, type CallRec, type CountedCall, type State } from './state';
+import { emptyState, type AgentDaySums, type AgentRec, type CallRec, type CountedCall, type State } from './state';
+import { emptyAgentDay } from './archive';
 import { PRUNE_EVERY, pruneState } from './prune';
+import type { DayArchive } from './archive';
 import { streamIdMs } from './stream-id';
 
 const RONA_KEEP = 20;
+const NONE: DayArchive[] = [];
 
 const SIGNED_IN: ReadonlySet<AgentState> = new Set(['available', 'ringing', 'talking', 'wrapup', 'busy']);
 
@@ -26,6 +29,11 @@ export class Reducer {
   private readonly seen: Set<string>;
   /** calls changed by the event being applied: their windows' totals are brought up to date after it */
   private readonly touched = new Set<CallRec>();
+  /**
+   * Days that pruning finalised (their figures can no longer change), for the archive: drained by
+   * the replica (`takeFinalized`) and written before the next snapshot. Not part of the state.
+   */
+  private finalized: DayArchive[] = [];
 
   /** `config` must be the one `derive` is given: the running totals are classified by it. */
   constructor(
@@ -34,7 +42,11 @@ export class Reducer {
   ) {
     this.state = state;
     this.seen = new Set(state.seen.ids);
+    this.nextDay = state.latestTs > 0 ? endOfDay(state.latestTs, config.timeZone) : 0;
   }
+
+  /** the stream time at which the log's day changes next: pruning runs then too (a quiet center reaches 10,000 events slowly) */
+  private nextDay: number;
 
   /** Counts an entry that failed validation (it is not applied). */
   noteRejected(): void {
@@ -69,6 +81,8 @@ export class Reducer {
     // pruning points are fixed by the stream (the saved count of applied events), not by this
     // object's lifetime, so a node restarted from a snapshot prunes exactly where others do
     if (s.counters.applied % PRUNE_EVERY === 0) this.prune();
+    else if (arrival >= this.nextDay) this.prune();
+    if (arrival >= this.nextDay) this.nextDay = endOfDay(arrival, this.config.timeZone);
     return true;
   }
 
@@ -158,6 +172,7 @@ export class Reducer {
       case 'call.rona': {
         const c = this.call(e.callId, e.ts);
         const a = this.agent(e.agentId, e.ts);
+        this.countRona(a, e.ts);
         a.ronas.push(e.ts);
         if (a.ronas.length > RONA_KEEP) a.ronas.splice(0, a.ronas.length - RONA_KEEP);
         if (c.ringingAgent === a.id) c.ringingAgent = null;
@@ -189,6 +204,7 @@ export class Reducer {
         m.returnedBy = e.agentId;
         m.returnedAt = e.ts;
         m.reached = e.reached ?? null;
+        this.agentDay(e.agentId, e.ts).callbacks++;
         return;
       }
       case 'ticket.created': {
@@ -252,6 +268,7 @@ export class Reducer {
         wrapCallId: null,
         ronas: [],
         restricted: [],
+        ronaEpisode: null,
       };
       this.state.agents.set(id, a);
     }
@@ -289,6 +306,7 @@ export class Reducer {
   /** Changes an agent's state. Any agent event also ends a pending wrap-up leg. */
   private setState(a: AgentRec, state: AgentState, ts: number, reason: string | null = null, callId: string | null = null): void {
     if (state !== 'wrapup') this.endWrap(a, ts);
+    this.closeStateTime(a, ts);
     this.state.availableAgents += Number(state === 'available') - Number(a.state === 'available');
     a.state = state;
     a.since = ts;
@@ -305,6 +323,12 @@ export class Reducer {
     if (leg) {
       leg.wrapEnd = Math.max(ts, leg.end!);
       this.touched.add(c!);
+      const d = this.agentDay(a.id, leg.start);
+      const talk = leg.end! - leg.start;
+      const wrap = leg.wrapEnd - leg.end!;
+      d.wrapMs += wrap;
+      d.handleMs += talk + wrap;
+      d.handleN++;
     }
   }
 
@@ -402,13 +426,19 @@ export class Reducer {
     c.talkingAgent = a.id;
     c.waitingSince = null;
     c.legs.push({ agentId: a.id, start: e.ts, end: null, wrapEnd: null });
+    this.agentDay(a.id, e.ts).answered++;
     this.setState(a, 'talking', e.ts, null, c.id);
   }
 
   /** Ends the open leg of the talking agent; the agent goes to wrap-up. */
   private endTalk(c: CallRec, ts: number, agentId: string | null, toWrap = true): void {
     const leg = c.legs.findLast((l) => l.end === null);
-    if (leg) leg.end = Math.max(ts, leg.start);
+    if (leg) {
+      leg.end = Math.max(ts, leg.start);
+      const d = this.agentDay(leg.agentId, leg.start);
+      d.talkMs += leg.end - leg.start;
+      d.talkN++;
+    }
     const who = leg?.agentId ?? agentId;
     c.talkingAgent = null;
     if (!who) return;
@@ -488,9 +518,71 @@ export class Reducer {
     for (const q of waitingQueues) if (!s.noAgentSince.has(q)) s.noAgentSince.set(q, ts);
   }
 
-  /** Drops what no window, rule or idempotency check can need any more. */
+  /** Drops what no window, rule or idempotency check can need any more; days that leave are finalised. */
   prune(): void {
-    pruneState(this.state, this.seen);
+    for (const day of pruneState(this.state, this.seen, this.config)) this.finalized.push(day);
+  }
+
+  /** The days finalised by pruning since the last call (for the archive), oldest first. */
+  takeFinalized(): DayArchive[] {
+    if (this.finalized.length === 0) return NONE;
+    const out = this.finalized;
+    this.finalized = [];
+    return out;
+  }
+
+  /** The figures of an agent on the day of `ts`. */
+  private agentDay(agentId: string, ts: number): AgentDaySums {
+    const day = startOfDay(ts, this.config.timeZone);
+    let agents = this.state.agentDays.get(day);
+    if (!agents) this.state.agentDays.set(day, (agents = new Map()));
+    let d = agents.get(agentId);
+    if (!d) agents.set(agentId, (d = emptyAgentDay()));
+    return d;
+  }
+
+  /**
+   * The agent leaves its state at `ts`: the time in it is added to its days (split at midnight), and
+   * a not-signed-in or busy spell that reached its rule's limit is counted as one episode, on the day
+   * the alert started (METRICS: the violations of the assessment).
+   */
+  private closeStateTime(a: AgentRec, ts: number): void {
+    const from = a.since;
+    if (ts > from && a.state !== 'offline' && a.state !== 'logged_in') {
+      const tz = this.config.timeZone;
+      for (let s = from; s < ts; ) {
+        const e = Math.min(ts, endOfDay(s, tz));
+        const d = this.agentDay(a.id, s);
+        const ms = e - s;
+        d.signedInMs += ms;
+        if (a.state === 'available') d.availableMs += ms;
+        else if (a.state === 'busy') {
+          d.busyMs += ms;
+          const r = a.reason ?? '';
+          d.busyByReason.set(r, (d.busyByReason.get(r) ?? 0) + ms);
+        }
+        s = e;
+      }
+    }
+    const t = this.config.thresholds;
+    if (a.state === 'busy' && ts - from >= t.busyTooLongMin * 60_000) this.agentDay(a.id, from + t.busyTooLongMin * 60_000).busyTooLong++;
+    if (a.state === 'logged_in' && ts - from >= t.notSignedInMin * 60_000) this.agentDay(a.id, from + t.notSignedInMin * 60_000).notSignedIn++;
+  }
+
+  /**
+   * A call.rona opens a new rona episode (rules.ts) when the agent had none within the rule's window
+   * before it, or when the open episode was acknowledged before it: that episode is counted.
+   */
+  private countRona(a: AgentRec, ts: number): void {
+    const d = this.agentDay(a.id, ts);
+    d.ronas++;
+    let last = -Infinity;
+    for (const r of a.ronas) if (r <= ts && r > last) last = r;
+    const ack = a.ronaEpisode === null ? undefined : this.state.alertAcks.get(`rona:${a.id}:${a.ronaEpisode}`);
+    if (ts - last > this.config.thresholds.ronaWindowMin * 60_000 || (ack && ts > ack.at)) {
+      a.ronaEpisode = ts;
+      d.rona++;
+    }
   }
 
   /** Starts a new wait (closing one still open: a re-route restarts the wait). */

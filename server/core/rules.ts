@@ -8,6 +8,7 @@ import { alertText } from '../../shared/alert-text';
 import type { AlertParams, AlertRule, AlertView, WindowStats } from '../../shared/snapshot';
 import { shiftBoundaries, type ShiftWindow } from '../../shared/time';
 import { hasAck, leadAckDeadline } from './incidents';
+import { restrictedEpisodes } from './archive';
 import type { AgentRec, State } from './state';
 
 const SEC = 1000;
@@ -172,22 +173,10 @@ function agentRules(state: State, a: AgentRec, now: number, config: CenterConfig
  */
 function restrictedRule(state: State, a: AgentRec, now: number, config: CenterConfig, who: AlertParams, out: Draft[]): void {
   const t = config.thresholds;
-  const w = t.restrictedWindowMin * MIN;
-  let openId: string | null = null;
-  let openShift = -1;
-  for (const r of a.restricted) {
-    if (r.ts > now) continue;
-    if (r.type === 'signout' && r.takenOverAt !== null && r.takenOverAt <= now && r.takenOverAt - r.ts <= w) continue;
+  for (const r of restrictedEpisodes(state, a, now, t.restrictedWindowMin)) {
     if (r.shiftEnd <= now) continue; // that shift is over: the alert ended with it
-    if (!(r.ts < r.shiftStart + w || r.ts >= r.shiftEnd - w)) continue;
-    if (openId !== null && openShift === r.shiftStart) {
-      const ack = state.alertAcks.get(openId);
-      if (!ack || r.ts <= ack.at) continue; // still the same alert
-    }
-    openId = `restricted_window:${a.id}:${r.ts}`;
-    openShift = r.shiftStart;
     out.push({
-      id: openId,
+      id: `restricted_window:${a.id}:${r.ts}`,
       rule: 'restricted_window',
       severity: 'warning',
       subject: a.id,

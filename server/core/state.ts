@@ -25,8 +25,37 @@ export interface AgentRec {
   wrapCallId: string | null;
   /** ts of recent call.rona events (bounded) */
   ronas: number[];
-  /** recent agent.busy / agent.signout events, for the restricted-window rule (bounded) */
+  /** agent.busy / agent.signout events of the archive horizon, for the restricted-window rule and its counts */
   restricted: RestrictedRec[];
+  /** ts of the call.rona that opened the agent's latest rona episode (null: none yet) */
+  ronaEpisode: number | null;
+}
+
+/**
+ * One agent's figures on one day (the assessment of 第三十九条), as running sums updated by the
+ * reducer: legs by the day they started, state times split at midnight. The interval the agent is
+ * in now, and the restricted-window episodes, are added when the day is read (see archive.ts).
+ */
+export interface AgentDaySums {
+  answered: number;
+  ronas: number;
+  /** ms over the legs that ended */
+  talkMs: number;
+  talkN: number;
+  /** ms over the legs whose wrap-up ended */
+  wrapMs: number;
+  handleMs: number;
+  handleN: number;
+  signedInMs: number;
+  availableMs: number;
+  busyMs: number;
+  /** ms busy by reason ("" for none) */
+  busyByReason: Map<string, number>;
+  callbacks: number;
+  /** episodes that started this day and are over (the restricted-window rule is counted on reading) */
+  rona: number;
+  notSignedIn: number;
+  busyTooLong: number;
 }
 
 /** An agent.busy or agent.signout, kept for the restricted-window rule (第三十二条). */
@@ -178,6 +207,13 @@ export interface State {
   seats: Map<string, SeatRec>;
   /** per queue: since when calls wait there while no agent is available (absent: not the case) */
   noAgentSince: Map<string, number>;
+  /** per local day (its start), per agent: that day's figures */
+  agentDays: Map<number, Map<string, AgentDaySums>>;
+  /**
+   * Days that start before this instant are not (wholly) here: pruned (and archived), or cut off
+   * because the state was replayed from a log trimmed at this point. They are the archive's.
+   */
+  historyFrom: number;
   /** calls that finished and whose records were pruned, with their last ts: late events about them are ignored */
   forgottenCalls: Map<string, number>;
   /** event ids applied recently, oldest first, for idempotency, with their stream times (two columns: no tuple per event) */
@@ -190,7 +226,7 @@ export interface State {
 }
 
 /** Bumped whenever the shape changes: a snapshot of another version is not loaded (the node replays). */
-export const STATE_VERSION = 4;
+export const STATE_VERSION = 5;
 
 /**
  * The settings the reducer's running totals depend on (time zone, shifts, the two thresholds that
@@ -199,7 +235,21 @@ export const STATE_VERSION = 4;
 export function configKey(config: CenterConfig): string {
   const t = config.thresholds;
   // the event-time limits decide which entries are applied at all, so they belong here too
-  return JSON.stringify([config.timeZone, config.shifts.map((x) => x.startMin), t.slThresholdSec, t.shortAbandonSec, config.eventTime.maxClockSkewMin, config.eventTime.retentionDays]);
+  // and the thresholds the per-agent and per-day figures of the archive are counted by
+  return JSON.stringify([
+    config.timeZone,
+    config.shifts.map((x) => x.startMin),
+    t.slThresholdSec,
+    t.shortAbandonSec,
+    config.eventTime.maxClockSkewMin,
+    config.eventTime.retentionDays,
+    t.callbackDueMin,
+    t.ronaWindowMin,
+    t.notSignedInMin,
+    t.busyTooLongMin,
+    t.restrictedWindowMin,
+    t.incidentLeadAckSec,
+  ]);
 }
 
 export function emptyState(config: CenterConfig): State {
@@ -219,6 +269,8 @@ export function emptyState(config: CenterConfig): State {
     alertAcks: new Map(),
     seats: new Map(),
     noAgentSince: new Map(),
+    agentDays: new Map(),
+    historyFrom: 0,
     forgottenCalls: new Map(),
     seen: { ids: [], at: [] },
     latestTs: 0,
@@ -255,6 +307,13 @@ export function decodeState(text: string, config: CenterConfig): State | null {
   const counters = s.counters as Record<string, unknown> | null;
   if (counters === null || typeof counters !== 'object' || !['rejected', 'duplicates', 'anomalies', 'applied'].every((k) => typeof counters[k] === 'number')) return null;
   s.waiting = new Set(s.waiting as string[]);
+  if (!Array.isArray(s.agentDays) || typeof s.historyFrom !== 'number') return null;
+  s.agentDays = new Map(
+    (s.agentDays as [number, [string, AgentDaySums][]][]).map(([day, agents]) => [
+      day,
+      new Map(agents.map(([id, x]) => [id, { ...x, busyByReason: new Map(x.busyByReason as unknown as [string, number][]) }])),
+    ]),
+  );
   const w = s.windows as Record<string, unknown> | null;
   if (w === null || typeof w !== 'object') return null;
   for (const f of WINDOW_FIELDS) {

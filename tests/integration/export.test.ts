@@ -33,9 +33,10 @@ describe('GET /api/v1/export/day.csv', () => {
     expect(String(res.body)).not.toMatch(/\d{7,}/);
   });
 
-  it('yesterday is kept; older days are not; a bad date is 400', async () => {
+  it('any day begun can be exported (older ones from the archive); a day to come is 404; a bad date is 400', async () => {
     expect((await request(t.url, `/api/v1/export/day.csv?date=${day(clock.now() - 86_400_000)}`, { token: lead })).status).toBe(200);
-    expect((await request(t.url, `/api/v1/export/day.csv?date=${day(clock.now() - 3 * 86_400_000)}`, { token: lead })).status).toBe(404);
+    expect((await request(t.url, `/api/v1/export/day.csv?date=${day(clock.now() - 30 * 86_400_000)}`, { token: lead })).status).toBe(200);
+    expect((await request(t.url, `/api/v1/export/day.csv?date=${day(clock.now() + 86_400_000)}`, { token: lead })).status).toBe(404);
     expect((await request(t.url, '/api/v1/export/day.csv?date=yesterday', { token: lead })).status).toBe(400);
   });
 });

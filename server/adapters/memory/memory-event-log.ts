@@ -34,6 +34,7 @@ export class MemoryEventLog implements EventLog {
   #last: StreamId = { ms: 0, seq: 0 };
   #closed = false;
   #generation = randomUUID();
+  #trimmedBefore = 0;
 
   constructor(
     private readonly clock: Clock = systemClock,
@@ -93,6 +94,18 @@ export class MemoryEventLog implements EventLog {
     return { generation: this.#generation, lastGeneratedId: this.#last.ms === 0 && this.#last.seq === 0 ? '0-0' : `${this.#last.ms}-${this.#last.seq}` };
   }
 
+  async trim(beforeMs: number, wholeFrom: number): Promise<number> {
+    const keep = this.#entries.findIndex((e) => e.key.ms >= beforeMs);
+    const n = keep === -1 ? this.#entries.length : keep;
+    this.#entries.splice(0, n);
+    this.#trimmedBefore = Math.max(this.#trimmedBefore, wholeFrom);
+    return n;
+  }
+
+  async trimmedBefore(): Promise<number> {
+    return this.#trimmedBefore;
+  }
+
   /** Removes every entry but remembers the IDs issued, as XTRIM does (for tests of trimming). */
   trimAll(): void {
     this.#entries.length = 0;
@@ -103,6 +116,7 @@ export class MemoryEventLog implements EventLog {
     this.#entries.length = 0;
     this.#last = { ms: 0, seq: 0 };
     this.#generation = randomUUID();
+    this.#trimmedBefore = 0;
   }
 
   async close(): Promise<void> {

@@ -24,6 +24,10 @@ export class RedisAuditLog implements AuditLog {
     await this.main.xAdd(this.key, '*', { record: JSON.stringify(record) });
   }
 
+  async trim(beforeMs: number): Promise<number> {
+    return Number(await this.main.sendCommand(['XTRIM', this.key, 'MINID', `${Math.max(0, Math.floor(beforeMs))}-0`]));
+  }
+
   async list(from: number, to: number): Promise<AuditRecord[]> {
     if (!(to > from)) return [];
     const start = String(Math.max(0, Math.floor(from - CLOCK_MARGIN_MS)));

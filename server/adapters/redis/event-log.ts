@@ -50,6 +50,9 @@ function parseXRead(reply: unknown): RawStreamEntry[] {
   return parseEntries(first[1]);
 }
 
+/** Sets KEYS[1] to ARGV[1] unless it holds a larger number already. */
+const RAISE_SCRIPT = "local v = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end return 1";
+
 /** About how many refused entries `<prefix>events:rejected` keeps; older ones are trimmed. */
 export const REJECTED_MAX = 10_000;
 
@@ -69,6 +72,8 @@ export class RedisEventLog implements EventLog {
   readonly key: string;
   readonly rejectedKey: string;
   readonly generationKey: string;
+  /** the instant from which the trimmed stream still holds every event (REPORTS.md retention) */
+  readonly trimmedKey: string;
   #closed = false;
 
   constructor(
@@ -81,6 +86,7 @@ export class RedisEventLog implements EventLog {
     this.key = `${prefix}events`;
     this.rejectedKey = `${prefix}events:rejected`;
     this.generationKey = `${prefix}events:generation`;
+    this.trimmedKey = `${prefix}events:trimmed`;
   }
 
   async append(events: readonly HotlineEvent[]): Promise<string[]> {
@@ -145,6 +151,17 @@ export class RedisEventLog implements EventLog {
       if (!/no such key/i.test(String(err))) throw err;
     }
     return { generation, lastGeneratedId };
+  }
+
+  async trim(beforeMs: number, wholeFrom: number): Promise<number> {
+    // the mark first: a node replaying meanwhile must not take the days being cut for whole ones
+    await this.main.eval(RAISE_SCRIPT, { keys: [this.trimmedKey], arguments: [String(Math.floor(wholeFrom))] });
+    return Number(await this.main.sendCommand(['XTRIM', this.key, 'MINID', `${Math.max(0, Math.floor(beforeMs))}-0`]));
+  }
+
+  async trimmedBefore(): Promise<number> {
+    const v = await this.main.get(this.trimmedKey);
+    return v === null ? 0 : Number(v);
   }
 
   async close(): Promise<void> {
