@@ -21,6 +21,9 @@ const CODE_TEXT: ReadonlyMap<string, MessageKey> = new Map<string, MessageKey>([
   ['last_admin', 'err_last_admin'],
   ['unknown_user', 'err_unknown_user'],
   ['unknown_device', 'err_unknown_device'],
+  ['invalid_date', 'err_invalid_date'],
+  ['reversed_range', 'err_reversed_range'],
+  ['range_too_long', 'err_range_too_long'],
 ]);
 import { clearSession, personToken } from './token';
 
@@ -47,18 +50,18 @@ export interface ApiOptions {
   allow401?: boolean;
 }
 
-export async function api<T = unknown>(path: string, opts: ApiOptions = {}): Promise<T> {
+/** A call with the person's bearer token; network trouble is an ApiError with status 0. */
+async function authorizedFetch(path: string, opts: ApiOptions, accept: string): Promise<Response> {
   const token = personToken();
   if (!token && !opts.allow401) {
     goToLogin();
     throw new ApiError(401, 'unauthorized', t('sessionExpired'));
   }
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: accept };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
   try {
-    res = await fetch(path, {
+    return await fetch(path, {
       method: opts.method ?? (opts.body !== undefined ? 'POST' : 'GET'),
       headers,
       body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
@@ -67,26 +70,88 @@ export async function api<T = unknown>(path: string, opts: ApiOptions = {}): Pro
   } catch {
     throw new ApiError(0, 'network', t('networkError'));
   }
-  if (res.status === 204) return undefined as T;
+}
+
+/**
+ * The error of a refused call, from its JSON body: `{error: "<code>", message}` (docs/api.md), or
+ * `{error: {code, message}}`. A 401 ends the session.
+ */
+async function failure(res: Response, opts: ApiOptions): Promise<ApiError> {
   let data: unknown = null;
   try {
     data = await res.json();
   } catch {
     data = null;
   }
-  if (res.ok) return data as T;
-  const err = (data !== null && typeof data === 'object' ? data : {}) as { error?: unknown; message?: unknown };
-  const errCode = typeof err.error === 'string' ? err.error : null;
-  const errText = typeof err.message === 'string' && err.message ? err.message : null;
+  const body = (data !== null && typeof data === 'object' ? data : {}) as { error?: unknown; message?: unknown };
+  const nested = body.error !== null && typeof body.error === 'object' ? (body.error as { code?: unknown; message?: unknown }) : null;
+  const rawCode = nested ? nested.code : body.error;
+  const rawText = nested ? nested.message : body.message;
+  const errCode = typeof rawCode === 'string' ? rawCode : null;
+  const errText = typeof rawText === 'string' && rawText ? rawText : null;
   if (res.status === 401 && !opts.allow401) {
     goToLogin();
-    throw new ApiError(401, errCode ?? 'unauthorized', t('sessionExpired'));
+    return new ApiError(401, errCode ?? 'unauthorized', t('sessionExpired'));
   }
-  if (res.status === 403) throw new ApiError(403, errCode ?? 'forbidden', errText ? `${t('forbidden')}: ${errText}` : t('forbidden'));
+  if (res.status === 403) return new ApiError(403, errCode ?? 'forbidden', errText ? `${t('forbidden')}: ${errText}` : t('forbidden'));
   const code = errCode ?? `http_${res.status}`;
   const serverText = errText ?? `${t('failed')} (HTTP ${res.status})`;
   const known = CODE_TEXT.get(code);
-  throw new ApiError(res.status, code, known && lang !== 'en' ? `${t(known)}（${serverText}）` : serverText);
+  return new ApiError(res.status, code, known && lang !== 'en' ? `${t(known)}（${serverText}）` : serverText);
+}
+
+export async function api<T = unknown>(path: string, opts: ApiOptions = {}): Promise<T> {
+  const res = await authorizedFetch(path, opts, 'application/json');
+  if (res.status === 204) return undefined as T;
+  if (!res.ok) throw await failure(res, opts);
+  try {
+    return (await res.json()) as T;
+  } catch {
+    return null as T;
+  }
+}
+
+/** A file the API answers (a CSV export): its bytes, and the name the server gave it, if any. */
+export interface ApiFile {
+  blob: Blob;
+  /** from Content-Disposition; null when the server named none */
+  filename: string | null;
+}
+
+/** GET a file with the bearer token (a plain link would carry none). */
+export async function apiFile(path: string, accept = '*/*'): Promise<ApiFile> {
+  const res = await authorizedFetch(path, {}, accept);
+  if (!res.ok) throw await failure(res, {});
+  let blob: Blob;
+  try {
+    blob = await res.blob();
+  } catch {
+    throw new ApiError(0, 'network', t('networkError'));
+  }
+  return { blob, filename: dispositionFilename(res.headers.get('Content-Disposition')) };
+}
+
+/**
+ * The file name in a Content-Disposition header: `filename*=UTF-8''…` (RFC 6266, percent-encoded)
+ * first, then `filename="…"`; null when there is none. Path parts are dropped.
+ */
+export function dispositionFilename(header: string | null): string | null {
+  if (!header) return null;
+  let name: string | null = null;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (star) {
+    try {
+      name = decodeURIComponent(star[1]!.trim().replace(/^"|"$/g, ''));
+    } catch {
+      name = null;
+    }
+  }
+  if (name === null) {
+    const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/.exec(header);
+    if (plain) name = plain[1] !== undefined ? plain[1].replace(/\\(.)/g, '$1') : (plain[2] ?? null);
+  }
+  const base = name?.split(/[\\/]/).pop()?.trim() ?? '';
+  return base && base !== '.' && base !== '..' ? base : null;
 }
 
 /** The text to show for a failed call: the server's message, or ours for network trouble. */

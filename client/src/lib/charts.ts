@@ -47,6 +47,12 @@ export interface LiveChartSetup<T extends ChartType = ChartType> {
   data?: ChartData<T>;
   scales: NonNullable<NonNullable<ChartConfiguration<T>['options']>['scales']>;
   plugins?: Plugin<T>[];
+  /**
+   * A fixed size in CSS px, drawn at `pixelRatio` device pixels per px, instead of following the
+   * box: a chart that is only printed (its box is not laid out on screen, and print layout does not
+   * resize charts).
+   */
+  fixedSize?: { width: number; height: number; pixelRatio: number };
 }
 
 /**
@@ -54,14 +60,20 @@ export interface LiveChartSetup<T extends ChartType = ChartType> {
  * legend or tooltips (the panel's header says what is what), no pointer events, sized by its box.
  */
 export function createLiveChart<T extends ChartType>(canvas: HTMLCanvasElement, setup: LiveChartSetup<T>): Chart<T> {
+  const fixed = setup.fixedSize;
+  if (fixed) {
+    canvas.width = fixed.width;
+    canvas.height = fixed.height;
+  }
   const config = {
     type: setup.type,
     data: setup.data ?? { labels: [], datasets: [] },
     plugins: setup.plugins,
     options: {
       animation: false,
-      responsive: true,
+      responsive: !fixed,
       maintainAspectRatio: false,
+      ...(fixed ? { devicePixelRatio: fixed.pixelRatio } : {}),
       events: [],
       plugins: { legend: { display: false }, tooltip: { enabled: false } },
       scales: setup.scales,
