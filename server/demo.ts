@@ -22,11 +22,14 @@ import { startApp, type AppPorts } from './app';
 import { readSettings, SettingsError } from './env';
 import { createLogger } from './logger';
 import { CLIENT_DIR } from './paths';
-import { systemClock, type Accounts, type Clock } from './ports';
-import { startSimulator } from './simulator';
+import { systemClock, type Accounts, type ArchiveStore, type Clock } from './ports';
+import { archiveHistory, startSimulator } from './simulator';
+import { startOfDay } from '../shared/time';
 import { startAsteriskDemo, type AsteriskDemo } from './adapters/pbx/asterisk/demo-feed';
 
 const DEMO_PREFIX = 'hotline-demo:';
+/** simulated days before today archived at start, for /reports */
+const HISTORY_DAYS = 28;
 const PEOPLE = [
   { username: 'admin', password: 'demo-admin-12319', role: 'admin' as const, label: '管理员 admin' },
   { username: 'zhang', password: 'demo-lead-12319', role: 'lead' as const, label: '值班长 lead' },
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
   } catch {
     clients = null;
   }
-  let ports: Omit<AppPorts, 'clock' | 'logger'>;
+  let ports: Omit<AppPorts, 'clock' | 'logger'> & { archive: ArchiveStore };
   let memoryLog: MemoryEventLog | null = null;
   if (clients) {
     await clearPrefix(clients, settings.redisPrefix);
@@ -104,6 +107,14 @@ async function main(): Promise<void> {
   }
 
   const deviceToken = await seedAccounts(ports.accounts, systemClock);
+  const seed = Number(process.env.DEMO_SEED ?? '12319');
+  const incidentsPerDay = 6;
+  // the days before today: simulated straight into the archive (the stream refuses events that old),
+  // and the log marked as holding nothing before today, so the replica reads those days from the archive
+  const todayStart = startOfDay(systemClock.now(), settings.config.timeZone);
+  const history = await archiveHistory(ports.archive, { config: settings.config, seed, incidentsPerDay, todayStart, days: HISTORY_DAYS });
+  await ports.log.trim(todayStart, todayStart);
+  console.log(`demo: ${history.records.length} days of history archived in ${(history.ms / 1000).toFixed(1)} s`);
   let simNow: (() => number) | null = null;
   let pbxDemo: AsteriskDemo | null = null;
   if (feed === 'asterisk') {
@@ -113,10 +124,11 @@ async function main(): Promise<void> {
   const sim = startSimulator({
     log: pbxDemo?.log ?? ports.log,
     clock: systemClock,
-    seed: Number(process.env.DEMO_SEED ?? '12319'),
+    seed,
     speed,
     warmupFrom: 'midnight',
-    incidentsPerDay: 6,
+    incidentsPerDay,
+    timeZone: settings.config.timeZone,
     onError: (err) => logger.warn({ err: String(err) }, 'simulator append failed; retrying'),
   });
   if (speed !== 1) simNow = () => sim.now();

@@ -1,6 +1,8 @@
 /**
- * The built-in simulator of a Heze 12319 call-center day: a pure, seeded event generator and a
- * runner that writes its events through the EventLog like any other source.
+ * The built-in simulator of a Heze 12319 call-center day: a pure, seeded event generator, a
+ * runner that writes its events through the EventLog like any other source, and the past days it
+ * gives the demo's archive.
  */
 export { createSimulation, type Simulation, type SimulationOptions } from './simulation';
 export { startSimulator, type SimulatorHandle, type SimulatorOptions } from './runner';
+export { archiveHistory, simulateHistory, type HistoryOptions } from './history';
