@@ -75,7 +75,7 @@ export class ArchiveKeeper {
     const now = clock.now();
     let n = 0;
     // taken in one synchronous pass, so every record is of the same cursor
-    const records = daysHeld(state)
+    const records = daysHeld(state, config.timeZone)
       .filter((day) => holdsWholeDay(state, day) && endOfDay(day, config.timeZone) <= now)
       .map((day) => dayArchive(state, day, now, config));
     for (const rec of records) {

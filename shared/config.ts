@@ -56,7 +56,8 @@ export const configFileSchema = z
     /** how far ahead of the log's clock an event's `ts` may be before it is refused */
     maxClockSkewMin: z.number().positive().max(1440).default(10),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.historyDays > c.retentionDays, { message: 'historyDays must be longer than retentionDays', path: ['historyDays'] });
 
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 export interface ShiftDef {

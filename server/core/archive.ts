@@ -11,12 +11,14 @@
 import type { CenterConfig } from '../../shared/config';
 import { CATEGORIES, type Category } from '../../shared/events';
 import type { ViolationRule } from '../../shared/reports';
-import { endOfDay, localParts } from '../../shared/time';
+import { endOfDay, localParts, startOfDay } from '../../shared/time';
 import { leadAckDeadline } from './incidents';
 import { emptySums } from './metrics';
 import type { AgentDaySums, AgentRec, RestrictedRec, State, WindowSums } from './state';
 
 const MIN = 60_000;
+/** how far back an open spell's days are looked for, at most (a state without history yet, a stuck agent) */
+const HORIZON_CAP_MS = 400 * 86_400_000;
 const SIGNED_IN = new Set(['available', 'ringing', 'talking', 'wrapup', 'busy']);
 
 export interface AgentDayRecord {
@@ -109,9 +111,19 @@ export function restrictedEpisodes(state: State, a: AgentRec, upTo: number, wind
   return out;
 }
 
-/** Every day the state holds figures of, oldest first. */
-export function daysHeld(state: State): number[] {
+/**
+ * Every day the state holds figures of, oldest first: those with sums, and those an agent has been
+ * signed in (or waiting to sign in) through without an event, whose time is still in the spell it is in.
+ */
+export function daysHeld(state: State, tz: string): number[] {
   const days = new Set<number>([...state.windows.days.keys(), ...state.categoriesByDay.keys(), ...state.agentDays.keys()]);
+  const latest = Math.max(state.latestTs, state.maxEventTs);
+  for (const a of state.agents.values()) {
+    if (a.state === 'offline') continue;
+    // (a spell is never longer than the state's history: pruning finalises its days as they leave)
+    const from = Math.max(a.since, state.historyFrom, latest - HORIZON_CAP_MS);
+    for (let d = startOfDay(from, tz); d <= latest; d = endOfDay(d, tz)) if (d >= state.historyFrom) days.add(d);
+  }
   return [...days].sort((a, b) => a - b);
 }
 

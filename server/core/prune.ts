@@ -65,7 +65,7 @@ export function pruneState(s: State, seen: Set<string>, config: CenterConfig): D
   // was never whole here: its record is the archive's already, and is not overwritten)
   const dayCut = startOfDay(recordsNow - (config.eventTime.retentionDays * DAY + DAY), config.timeZone);
   const finalized: DayArchive[] = [];
-  for (const day of daysHeld(s)) if (day < dayCut && day >= s.historyFrom) finalized.push(dayArchive(s, day, Number.MAX_SAFE_INTEGER, config));
+  for (const day of daysHeld(s, config.timeZone)) if (day < dayCut && day >= s.historyFrom) finalized.push(dayArchive(s, day, Number.MAX_SAFE_INTEGER, config));
   if (dayCut > s.historyFrom) s.historyFrom = dayCut;
   for (const m of [s.windows.days, s.windows.shifts, s.windows.intervals, s.categoriesByDay, s.agentDays]) {
     for (const key of m.keys()) if (key < dayCut) m.delete(key);

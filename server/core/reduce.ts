@@ -534,6 +534,8 @@ export class Reducer {
   /** The figures of an agent on the day of `ts`. */
   private agentDay(agentId: string, ts: number): AgentDaySums {
     const day = startOfDay(ts, this.config.timeZone);
+    // a day that left the state is final (its record counted what was running then, up to its end)
+    if (day < this.state.historyFrom) return emptyAgentDay();
     let agents = this.state.agentDays.get(day);
     if (!agents) this.state.agentDays.set(day, (agents = new Map()));
     let d = agents.get(agentId);
