@@ -428,6 +428,11 @@ const zh = {
   // lead: today's figures per agent (GET /reports/agents for today)
   todayFigures: '今日',
   todayTalk: '通话',
+  // the agent rules in a few characters (the printed agents table)
+  ruleShort_rona: '振铃',
+  ruleShort_not_signed_in: '未签入',
+  ruleShort_busy_too_long: '示忙',
+  ruleShort_restricted_window: '交接班',
   err_already_acknowledged: '已被确认过',
   err_already_escalated: '已经上报过',
   err_incident_resolved: '事件已办结',
@@ -842,6 +847,10 @@ const en: Record<MessageKey, string> = {
   printPartial: "Includes today, as of the time generated (in progress)",
   todayFigures: 'Today',
   todayTalk: 'Talk',
+  ruleShort_rona: 'RONA',
+  ruleShort_not_signed_in: 'No sign-in',
+  ruleShort_busy_too_long: 'Busy',
+  ruleShort_restricted_window: 'Handover',
   err_already_acknowledged: 'Already acknowledged',
   err_already_escalated: 'Already escalated',
   err_incident_resolved: 'Incident already resolved',
@@ -912,6 +921,8 @@ export const stateShort = (s: AgentState): string => maybe(`stateShort_${s}`) ??
 export const stateTiny = (s: AgentState): string => maybe(`stateTiny_${s}`) ?? stateShort(s);
 export const categoryName = (c: Category | string): string => maybe(`cat_${c}`) ?? c;
 export const ruleName = (r: AlertRule | string): string => maybe(`rule_${r}`) ?? r;
+/** An agent rule in a few characters (the printed agents table); else its name. */
+export const ruleShort = (r: AlertRule | string): string => maybe(`ruleShort_${r}`) ?? ruleName(r);
 export const queueName = (q: string): string => maybe(`queue_${q}`) ?? q;
 export const weekdayName = (d: number): string => maybe(`weekday${d}`) ?? '';
 export const categoryShort = (c: Category | string): string => maybe(`catShort_${c}`) ?? c;
