@@ -7,18 +7,22 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type {} from '../helpers/provided-context';
 import type { HotlineEvent } from '../../shared/events';
-import type { Accounts, AuditLog, AuditRecord, DeviceRecord, EventLog, FeedRecord, FeedStore, SnapshotStore, UserRecord } from '../../server/ports';
+import type { Accounts, ArchiveStore, AuditLog, AuditRecord, DeviceRecord, EventLog, FeedRecord, FeedStore, SnapshotStore, UserRecord } from '../../server/ports';
+import type { DayArchive } from '../../server/core/archive';
+import { emptyDay } from '../../server/core/reports';
 import { MemoryEventLog } from '../../server/adapters/memory/memory-event-log';
 import { MemorySnapshotStore } from '../../server/adapters/memory/memory-snapshot-store';
 import { MemoryAccounts } from '../../server/adapters/memory/memory-accounts';
 import { MemoryAuditLog } from '../../server/adapters/memory/memory-audit-log';
 import { MemoryFeedStore } from '../../server/adapters/memory/memory-feed-store';
+import { MemoryArchiveStore } from '../../server/adapters/memory/memory-archive-store';
 import { createRedisClients, type RedisClients } from '../../server/adapters/redis/connect';
 import { RedisEventLog } from '../../server/adapters/redis/event-log';
 import { RedisSnapshotStore } from '../../server/adapters/redis/snapshot-store';
 import { RedisAccounts } from '../../server/adapters/redis/accounts';
 import { RedisAuditLog } from '../../server/adapters/redis/audit-log';
 import { RedisFeedStore } from '../../server/adapters/redis/feed-store';
+import { RedisArchiveStore } from '../../server/adapters/redis/archive-store';
 
 interface Rejected {
   id: string;
@@ -33,12 +37,15 @@ interface Backend {
   accounts: Accounts;
   audit: AuditLog;
   feeds: FeedStore;
+  archive: ArchiveStore;
   /** Lets `ms` pass for expiries: the memory store's injected clock moves, Redis' own time is waited out. */
   elapse(ms: number): Promise<void>;
   /** Accounts as a second node would see them (same storage, own connection). */
   otherAccounts(): Promise<Accounts>;
   /** An entry with arbitrary fields, bypassing `append` (a raw XADD on Redis). */
   rawAppend(fields: Array<[string, string]>): Promise<string>;
+  /** Appends events as if the log's clock read `ms` (an XADD with the ID `<ms>-*` on Redis); their IDs. */
+  appendAt(ms: number, events: readonly HotlineEvent[]): Promise<string[]>;
   /** What the rejected stream holds, oldest first. */
   rejected(): Promise<Rejected[]>;
   /** Removes every entry of the event stream (XTRIM MAXLEN 0), as retention trimming might. */
@@ -55,7 +62,9 @@ let testNo = 0;
 const REJECTED_CAP = 50;
 
 function memoryBackend(): Promise<Backend> {
-  const eventLog = new MemoryEventLog(undefined, REJECTED_CAP);
+  // the log's clock is the system's unless a test appends at a given time
+  const logClock = { at: null as number | null, now: () => logClock.at ?? Date.now() };
+  const eventLog = new MemoryEventLog(logClock, REJECTED_CAP);
   const accounts = new MemoryAccounts();
   const clock = { t: T0, now: () => clock.t };
   return Promise.resolve({
@@ -64,12 +73,21 @@ function memoryBackend(): Promise<Backend> {
     accounts,
     audit: new MemoryAuditLog(),
     feeds: new MemoryFeedStore(clock),
+    archive: new MemoryArchiveStore(),
     elapse: async (ms) => {
       clock.t += ms;
     },
     // One process is one node: the "other node" is the same store.
     otherAccounts: async () => accounts,
     rawAppend: async (fields) => eventLog.appendFields(fields),
+    appendAt: async (ms, events) => {
+      logClock.at = ms;
+      try {
+        return await eventLog.append(events);
+      } finally {
+        logClock.at = null;
+      }
+    },
     rejected: async () => eventLog.rejected(),
     trimAll: async () => eventLog.trimAll(),
     loseEverything: async () => eventLog.lose(),
@@ -89,6 +107,7 @@ async function redisBackend(): Promise<Backend> {
     accounts: new RedisAccounts(clients.main, prefix),
     audit: new RedisAuditLog(clients.main, prefix),
     feeds: new RedisFeedStore(clients.main, prefix),
+    archive: new RedisArchiveStore(clients.main, prefix),
     elapse: async (ms) => {
       await sleep(ms);
     },
@@ -98,6 +117,11 @@ async function redisBackend(): Promise<Backend> {
       return new RedisAccounts(other.main, prefix);
     },
     rawAppend: (fields) => clients.main.sendCommand<string>(['XADD', `${prefix}events`, '*', ...fields.flat()]),
+    appendAt: async (ms, events) => {
+      const ids: string[] = [];
+      for (const e of events) ids.push(await clients.main.sendCommand<string>(['XADD', `${prefix}events`, `${ms}-*`, 'event', JSON.stringify(e)]));
+      return ids;
+    },
     rejected: async () => {
       const entries = (await clients.main.xRange(`${prefix}events:rejected`, '-', '+')) ?? [];
       return entries.map((e) => {
@@ -137,6 +161,48 @@ function device(id: string, tokenHash: string, createdAt = T0): DeviceRecord {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const DAY = 86_400_000;
+
+/**
+ * An archive record of `date` whose every figure carries `n`, so a test can tell which write is
+ * stored; agents, reasons and intervals included, so a round trip covers the whole shape.
+ */
+function dayRecord(date: string, n: number): DayArchive {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const day = emptyDay(Date.UTC(y, m - 1, d) - 8 * 3_600_000, 'Asia/Shanghai');
+  const sums = { offered: n + 3, answered: n + 2, abandoned: 1, shortAbandoned: 1, answeredInSL: n + 1, waitSum: 4_000 * n, maxWait: 9_000, talkSum: 60_000 * n, talkN: n + 2, handleSum: 80_000 * n, handleN: n + 2 };
+  return {
+    ...day,
+    window: sums,
+    intervals: [{ start: day.start + 9 * 3_600_000, sums }],
+    categories: { ...day.categories, sanitation: n, gas_heating: 1 },
+    callbacks: { missed: n, returned: n, returnedLate: 1 },
+    incidents: { raised: 2, major: 1, lateAcknowledgements: n },
+    agents: [
+      {
+        agentId: '1001',
+        name: '坐席一',
+        answered: n,
+        ronas: 1,
+        talkMs: 60_000 * n,
+        talkN: n,
+        wrapMs: 5_000,
+        handleMs: 60_000 * n + 5_000,
+        handleN: n,
+        signedInMs: 8 * 3_600_000,
+        availableMs: 3_600_000,
+        busyMs: 1_200_000,
+        busyByReason: [
+          ['', 200_000],
+          ['meal', 1_000_000],
+        ],
+        callbacks: n,
+        violations: { rona: 1, not_signed_in: 0, busy_too_long: 1, restricted_window: n },
+      },
+    ],
+  };
+}
 
 /** Numeric order of `<ms>-<seq>` IDs. */
 function idLess(a: string, b: string): boolean {
@@ -318,6 +384,147 @@ describe.each([
       const raw = await b.rawAppend([['x', 'y']]);
       expect(await b.eventLog.lastId()).toBe(raw);
     });
+
+    describe('retention', () => {
+      const t = (d: number) => T0 + d * DAY;
+
+      it('trims the entries before the instant; the rest reads on as it was, the identity unchanged', async () => {
+        const old = await b.appendAt(t(0), [login(1)]);
+        const older = await b.appendAt(t(1), [login(2), login(3)]);
+        const kept = await b.appendAt(t(2), [login(4), login(5)]);
+        const newest = await b.appendAt(t(3) + 1, [login(6)]);
+        const before = await b.eventLog.identity();
+
+        // an entry at the instant itself stays (XTRIM MINID keeps IDs ≥ <beforeMs>-0)
+        expect(await b.eventLog.trim(t(2), t(2))).toBe(3);
+        const left = await b.eventLog.read('0-0', 10, 0);
+        expect(left.map((e) => e.id)).toEqual([...kept, ...newest]);
+        expect(left.map((e) => JSON.parse(e.raw!))).toEqual([login(4), login(5), login(6)]);
+        // a reader whose cursor was among the trimmed entries goes on with the first kept one
+        expect((await b.eventLog.read(old[0]!, 10, 0)).map((e) => e.id)).toEqual([...kept, ...newest]);
+        expect((await b.eventLog.read(older[1]!, 1, 0)).map((e) => e.id)).toEqual([kept[0]]);
+        expect(await b.eventLog.lastId()).toBe(newest[0]);
+        expect(await b.eventLog.identity()).toEqual(before);
+        // and new entries come after the newest, as before
+        const [next] = await b.eventLog.append([login(7)]);
+        expect(idLess(newest[0]!, next!)).toBe(true);
+      });
+
+      it('records from when it is whole, and that mark only grows', async () => {
+        expect(await b.eventLog.trimmedBefore()).toBe(0);
+        // a trim of an empty log removes nothing but still leaves its mark
+        expect(await b.eventLog.trim(t(1), t(1) + 600_000)).toBe(0);
+        expect(await b.eventLog.trimmedBefore()).toBe(t(1) + 600_000);
+
+        await b.appendAt(t(1), [login(1)]);
+        await b.appendAt(t(2), [login(2)]);
+        await b.appendAt(t(4), [login(3)]);
+        expect(await b.eventLog.trim(t(3), t(3) + 600_000)).toBe(2);
+        expect(await b.eventLog.trimmedBefore()).toBe(t(3) + 600_000);
+
+        // a node behind (an older wholeFrom) moves the mark back never, and removes nothing more
+        expect(await b.eventLog.trim(t(2), t(2))).toBe(0);
+        expect(await b.eventLog.trimmedBefore()).toBe(t(3) + 600_000);
+        expect(await b.eventLog.read('0-0', 10, 0)).toHaveLength(1);
+      });
+
+      it('trimmed of every entry, it is empty and goes on from the last ID it issued', async () => {
+        const ids = await b.appendAt(t(1), [login(1), login(2)]);
+        expect(await b.eventLog.trim(t(5), t(5))).toBe(2);
+        expect(await b.eventLog.read('0-0', 10, 0)).toEqual([]);
+        expect(await b.eventLog.lastId()).toBe('0-0');
+        expect((await b.eventLog.identity()).lastGeneratedId).toBe(ids[1]);
+        const [next] = await b.eventLog.append([login(3)]);
+        expect(idLess(ids[1]!, next!)).toBe(true);
+        expect((await b.eventLog.read('0-0', 10, 0)).map((e) => e.id)).toEqual([next]);
+      });
+
+      it('forgets its trim mark with its data', async () => {
+        await b.appendAt(t(1), [login(1)]);
+        await b.eventLog.trim(t(2), t(2));
+        await b.loseEverything();
+        expect(await b.eventLog.trimmedBefore()).toBe(0);
+      });
+    });
+  });
+
+  describe('archive store', () => {
+    it('holds nothing at first; a record put is got back exactly, as a copy', async () => {
+      expect(await b.archive.dates()).toEqual([]);
+      expect(await b.archive.get(['2026-03-01'])).toEqual(new Map());
+      const rec = dayRecord('2026-03-01', 7);
+      await b.archive.put(rec, '1764374400000-0');
+      const got = await b.archive.get(['2026-03-01']);
+      expect(got).toEqual(new Map([['2026-03-01', rec]]));
+      got.get('2026-03-01')!.window.offered = 0;
+      got.get('2026-03-01')!.agents[0]!.busyByReason.push(['x', 1]);
+      expect((await b.archive.get(['2026-03-01'])).get('2026-03-01')).toEqual(dayRecord('2026-03-01', 7));
+    });
+
+    it('gets only the dates it holds, however many are asked', async () => {
+      await b.archive.put(dayRecord('2026-03-01', 1), '5-0');
+      await b.archive.put(dayRecord('2026-03-03', 3), '5-0');
+      expect(await b.archive.get([])).toEqual(new Map());
+      const got = await b.archive.get(['2026-02-28', '2026-03-03', '2026-03-02', '2026-03-01', '2026-03-04']);
+      expect([...got.keys()].sort()).toEqual(['2026-03-01', '2026-03-03']);
+      expect(got.get('2026-03-03')).toEqual(dayRecord('2026-03-03', 3));
+    });
+
+    it('keeps the record computed at the later stream position; IDs compare as numbers, not as text', async () => {
+      const date = '2026-03-05';
+      const stored = async () => (await b.archive.get([date])).get(date)!.window.offered - 3;
+      // [position of the put, whether it replaces what is stored]
+      const steps: [string, boolean][] = [
+        ['99-5', true],
+        ['100-0', true], //   '100-0' < '99-5' as text
+        ['100-2', true],
+        ['100-10', true], //  '100-10' < '100-2' as text
+        ['100-2', false], //  earlier
+        ['99-5', false], //   earlier ('99-5' > '100-10' as text)
+        ['100-9', false],
+        ['100-10', true], //  the same position: the same stream, so the same record; written again
+        ['100-11', true],
+        ['999999999999-7', true],
+        ['1764374400000-0', true], // 13 digits after 12: later
+        ['999999999999-9', false],
+        ['1764374400000-0', true],
+      ];
+      for (const [i, [asOf, replaces]] of steps.entries()) {
+        const before = i === 0 ? null : await stored();
+        await b.archive.put(dayRecord(date, i + 1), asOf);
+        expect(await stored(), `put #${i + 1} at ${asOf}`).toBe(replaces ? i + 1 : before);
+      }
+      expect(await b.archive.dates()).toEqual([date]);
+    });
+
+    it('refuses a record with a bad date or position, and stores nothing', async () => {
+      await expect(b.archive.put({ ...dayRecord('2026-03-01', 1), date: '2026-3-1' }, '1-0')).rejects.toThrow(/bad date/);
+      await expect(b.archive.put(dayRecord('2026-03-01', 1), '100')).rejects.toThrow(/bad date or position/);
+      await expect(b.archive.put(dayRecord('2026-03-01', 1), 'latest')).rejects.toThrow(/bad date or position/);
+      expect(await b.archive.dates()).toEqual([]);
+    });
+
+    it('lists its dates sorted', async () => {
+      for (const date of ['2026-03-10', '2025-12-31', '2026-03-02', '2026-01-15', '2026-02-28']) await b.archive.put(dayRecord(date, 1), '1-0');
+      expect(await b.archive.dates()).toEqual(['2025-12-31', '2026-01-15', '2026-02-28', '2026-03-02', '2026-03-10']);
+    });
+
+    it('deletes the records before a date, their positions with them', async () => {
+      for (const date of ['2026-03-10', '2026-03-01', '2026-03-02', '2026-02-28']) await b.archive.put(dayRecord(date, 1), '50-0');
+      expect(await b.archive.deleteBefore('2026-01-01')).toBe(0);
+      expect(await b.archive.deleteBefore('2026-03-02')).toBe(2);
+      expect(await b.archive.dates()).toEqual(['2026-03-02', '2026-03-10']);
+      expect(await b.archive.get(['2026-02-28', '2026-03-01'])).toEqual(new Map());
+      expect(await b.archive.deleteBefore('2026-03-02')).toBe(0);
+      // the guard of a deleted date went with it: a record at any position is taken anew
+      await b.archive.put(dayRecord('2026-03-01', 2), '1-0');
+      expect((await b.archive.get(['2026-03-01'])).get('2026-03-01')).toEqual(dayRecord('2026-03-01', 2));
+      // the date itself and the later ones stayed, with their guard
+      await b.archive.put(dayRecord('2026-03-02', 3), '49-0');
+      expect((await b.archive.get(['2026-03-02'])).get('2026-03-02')).toEqual(dayRecord('2026-03-02', 1));
+      expect(await b.archive.deleteBefore('2027-01-01')).toBe(3);
+      expect(await b.archive.dates()).toEqual([]);
+    });
   });
 
   describe('snapshot store', () => {
@@ -426,6 +633,27 @@ describe.each([
       expect(await b.audit.list(now + 3, now + 4)).toEqual([{ ...record(now + 3, 'incident.resolved'), role: 'system', subject: null }]);
       expect(await b.audit.list(now - 86_400_000, now - 3_600_000)).toEqual([]);
       expect(await b.audit.list(now + 4, now + 4)).toEqual([]);
+    });
+
+    it('trims the records appended before the instant; the rest list as before', async () => {
+      // both stores place a record by the time it was appended (Redis: its own clock, this machine's)
+      const record = (n: number): AuditRecord => ({ at: Date.now(), actor: 'admin', role: 'admin', action: 'user.created', subject: `u${n}` });
+      const early = [record(1), record(2)];
+      for (const r of early) await b.audit.append(r);
+      await sleep(30);
+      const cut = Date.now();
+      await sleep(30);
+      const late = [record(3), record(4)];
+      for (const r of late) await b.audit.append(r);
+      const all = (from: number) => b.audit.list(from - DAY, Date.now() + DAY);
+
+      expect(await b.audit.trim(cut - DAY)).toBe(0);
+      expect(await all(cut)).toEqual([...early, ...late]);
+      expect(await b.audit.trim(cut)).toBe(2);
+      expect(await all(cut)).toEqual(late);
+      expect(await b.audit.trim(cut)).toBe(0);
+      expect(await b.audit.trim(Date.now() + 1_000)).toBe(2);
+      expect(await all(cut)).toEqual([]);
     });
   });
 
