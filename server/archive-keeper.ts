@@ -5,8 +5,8 @@
  * - every minute, the days that are over and that the state holds whole are written to the archive
  *   when their record changed (a late event for yesterday rewrites yesterday);
  * - on start and every hour, the stream is trimmed: only entries older than `retentionDays`, only
- *   behind the newest snapshot's cursor, and only of days already archived; the audit stream and
- *   the archive keep `historyDays`.
+ *   behind the newest snapshot's cursor, and only of days already archived, keeping the day before
+ *   the first whole one for a replay to start from; the audit stream and the archive keep `historyDays`.
  */
 import type { Logger } from 'pino';
 import type { CenterConfig } from '../shared/config';
@@ -100,8 +100,11 @@ export class ArchiveKeeper {
       const limit = Math.min(streamIdMs(snap.cursor), now - config.eventTime.retentionDays * DAY, replica.state.historyFrom);
       if (limit > 0) {
         const wholeFrom = startOfDay(limit, tz);
-        // an event may be stamped up to maxClockSkewMin after its entry: keep those of the first whole day
-        const before = wholeFrom - config.eventTime.maxClockSkewMin * 60_000;
+        // A replay of the trimmed stream (no usable snapshot) needs the state at wholeFrom's midnight:
+        // the crew signed in across it, the calls it cut, the missed calls returned the next morning,
+        // the seat handovers. The whole day before is kept for that (its figures stay the archive's),
+        // and an event may be stamped up to maxClockSkewMin after its entry: those are kept too.
+        const before = startOfDay(wholeFrom - 1, tz) - config.eventTime.maxClockSkewMin * 60_000;
         if (wholeFrom > (await log.trimmedBefore())) {
           result.trimmed = await log.trim(before, wholeFrom);
           result.wholeFrom = wholeFrom;

@@ -249,9 +249,14 @@ export class Replica {
       return p;
     };
     if (compareStreamIds(this.cursorValue, end) >= 0) return;
+    // a replay from the log's start may meet a trim by another node: see below
+    const fromStart = this.cursorValue === '0-0';
     let next = quiet(this.o.log.read(this.cursorValue, CATCH_UP_BATCH, 0));
     for (;;) {
       const entries = await next;
+      // A trim raises its mark before it cuts: when these entries came after a cut, the mark read
+      // now says so, before a day it cut is taken for whole (and finalised into the archive).
+      if (fromStart) await this.markTrimmed();
       if (entries.length === 0) return;
       const last = entries[entries.length - 1]!.id;
       const more = compareStreamIds(last, end) < 0;
@@ -267,8 +272,8 @@ export class Replica {
    */
   private async markTrimmed(): Promise<void> {
     const from = await this.o.log.trimmedBefore();
-    if (from > 0) {
-      this.reducer.state.historyFrom = Math.max(this.reducer.state.historyFrom, from);
+    if (from > this.reducer.state.historyFrom) {
+      this.reducer.state.historyFrom = from;
       this.o.logger.info({ wholeFrom: new Date(from).toISOString() }, 'the log was trimmed: days before it come from the archive');
     }
   }

@@ -1,8 +1,8 @@
 /**
  * A real app for integration tests: real HTTP on port 0, real Socket.IO, the throwaway Redis of the
- * global setup under a unique key prefix. Plus the few things every test needs: sign in, create
- * lead/director accounts and wall devices, post events, open socket clients that record the snapshot
- * and patches they receive, and a clock the test controls.
+ * global setup under a unique key prefix (every port on it, the daily archive included). Plus the
+ * few things every test needs: sign in, create lead/director accounts and wall devices, post events,
+ * open socket clients that record the snapshot and patches they receive, and a clock the test controls.
  */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
@@ -16,6 +16,7 @@ import { RedisSnapshotStore } from '../../server/adapters/redis/snapshot-store';
 import { RedisAccounts } from '../../server/adapters/redis/accounts';
 import { RedisAuditLog } from '../../server/adapters/redis/audit-log';
 import { RedisFeedStore } from '../../server/adapters/redis/feed-store';
+import { RedisArchiveStore } from '../../server/adapters/redis/archive-store';
 import { compareStreamIds } from '../../server/core/stream-id';
 import type { Clock } from '../../server/ports';
 import { defaultConfig, type CenterConfig } from '../../shared/config';
@@ -185,6 +186,8 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
         accounts: new RedisAccounts(clients.main, prefix),
         audit: new RedisAuditLog(clients.main, prefix),
         feeds: new RedisFeedStore(clients.main, prefix),
+        // as in production (server/main.ts): the daily archive outlives the node
+        archive: new RedisArchiveStore(clients.main, prefix),
         clock,
         logger: createLogger('silent'),
       },
