@@ -40,6 +40,24 @@ export const CHART_COLORS = {
   waitingFill: 'rgba(95, 180, 255, 0.22)',
 };
 
+/**
+ * The axes a bars-and-rates chart uses: counts on the left from zero (whole numbers), and a 0–100 %
+ * axis on the right without its own grid.
+ */
+export function countAxis(color: string, grid: string) {
+  return { position: 'left', beginAtZero: true, grid: { color: grid }, border: { display: false }, ticks: { color, precision: 0 } } as const;
+}
+export function percentAxis(color: string, stepSize: number) {
+  return {
+    position: 'right',
+    min: 0,
+    max: 100,
+    grid: { display: false },
+    border: { display: false },
+    ticks: { color, stepSize, callback: (v: number | string) => `${v}%` },
+  } as const;
+}
+
 /** How a live chart starts: its type, fixed axes and plugins; `data` too when parts of it never change. */
 export interface LiveChartSetup<T extends ChartType = ChartType> {
   type: T;
