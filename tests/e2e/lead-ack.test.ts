@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { collectErrors, launchBrowser, saveScreenshot } from '../helpers/browser';
 import { followClock, PASSWORD, startServer, type E2eServer } from './support/server';
 import { CALLERS, EXPECTED, wallScenario } from './support/scenario';
-import { byTid, eventually, incidentBanner, ladder, waitForStatus } from './support/ui';
+import { byTid, eventually, incidentBanner, ladder, signIn as signInAs, waitForStatus } from './support/ui';
 
 let browser: Browser;
 let server: E2eServer;
@@ -33,14 +33,7 @@ async function device(name: string, width: number, height: number): Promise<Page
 }
 
 /** Signs in through the /login form and lands on the role's page. */
-async function signIn(page: Page, username: string, landing: string): Promise<void> {
-  await page.goto(`${server.url}/login`);
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(PASSWORD);
-  await page.locator('form button[type="submit"]').click();
-  await page.waitForURL(`${server.url}${landing}`, { timeout: 10_000 });
-  await waitForStatus(page, 'live', `${landing} to go live`);
-}
+const signIn = (page: Page, username: string, landing: string) => signInAs(page, server.url, username, PASSWORD, landing);
 
 const incidentCard = (page: Page) => page.locator(`[data-testid="incident-card"][data-incident-id="${EXPECTED.incident.id}"]`);
 const wallBanner = () => incidentBanner(wall, EXPECTED.incident.id);

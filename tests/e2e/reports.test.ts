@@ -11,13 +11,13 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, saveScreenshot } from '../helpers/browser';
+import { collectErrors, launchBrowser, runAxe, saveScreenshot } from '../helpers/browser';
 import { buildConfig } from '../../shared/config';
 import { localParts } from '../../shared/time';
 import { followClock, PASSWORD, startServer, type E2eServer } from './support/server';
 import { answeredOn, HISTORY_AGENTS, historyEvents } from './support/history';
 import { wallScenario } from './support/scenario';
-import { byTid, eventually, tid, waitForStatus } from './support/ui';
+import { byTid, eventually, signIn as signInAs, tid, waitForStatus } from './support/ui';
 
 const TZ = 'Asia/Shanghai';
 const HISTORY_DAYS = 35;
@@ -42,7 +42,8 @@ function dayBefore(back: number): string {
 const today = () => dayBefore(0);
 
 async function device(width: number, height: number): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  // bypassCSP: axe-core is injected as an inline script
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, bypassCSP: true });
   contexts.push(context);
   const p = await context.newPage();
   errors.push(collectErrors(p));
@@ -50,14 +51,7 @@ async function device(width: number, height: number): Promise<Page> {
 }
 
 /** Signs in through /login and lands on the role's page. */
-async function signIn(p: Page, username: string, landing: string): Promise<void> {
-  await p.goto(`${server.url}/login`);
-  await p.locator('input[name="username"]').fill(username);
-  await p.locator('input[name="password"]').fill(PASSWORD);
-  await p.locator('form button[type="submit"]').click();
-  await p.waitForURL(`${server.url}${landing}`, { timeout: 10_000 });
-  await waitForStatus(p, 'live', `${landing} to go live`);
-}
+const signIn = (p: Page, username: string, landing: string) => signInAs(p, server.url, username, PASSWORD, landing);
 
 /** The shown range (`data-testid=range-text`, "from 至 to"): its two dates. */
 async function shownRange(p: Page): Promise<[string, string]> {
@@ -145,6 +139,14 @@ describe('/reports for a lead', () => {
     const ids = await byTid(page, 'agent-report-row').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['agentId']));
     for (const [id] of HISTORY_AGENTS) expect(ids).toContain(id);
     await saveScreenshot(page, 'reports-month-1366');
+  });
+
+  it('axe-core finds nothing serious or critical (a violations list open too)', async () => {
+    await page.locator(`${tid('agent-report-row')} details summary`).first().click();
+    const violations = await runAxe(page);
+    if (violations.length) console.log(violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n'));
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    await page.locator(`${tid('agent-report-row')} details summary`).first().click();
   });
 
   it('presets change the range and the tables', async () => {

@@ -65,6 +65,16 @@ export async function waitForStatus(page: Page, status: string, what: string, ti
   }
 }
 
+/** Signs in through the /login form as a person would, and waits for the role's page (`landing`) to go live. */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string, landing: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForURL(`${baseUrl}${landing}`, { timeout: 10_000 });
+  await waitForStatus(page, 'live', `${landing} to go live`);
+}
+
 /** Polls until `check` returns a truthy value; fails naming `what` (with the last value) after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T>, what: string, timeoutMs = 10_000, everyMs = 100): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;
