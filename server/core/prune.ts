@@ -10,7 +10,7 @@ import type { CallRec, State } from './state';
 const HOUR = 3_600_000;
 /** Idempotency memory: at least 24 h of event ids (the contract's minimum), plus margin. */
 const SEEN_KEEP_MS = 25 * HOUR;
-const SEEN_MAX = 2_000_000;
+export const SEEN_MAX = 2_000_000;
 /** Finished calls, tickets, acks and resolved incidents are kept two days: today's windows need yesterday's night shift. */
 const HISTORY_KEEP_MS = 50 * HOUR;
 /**
@@ -22,8 +22,13 @@ const FINISHED_KEEP_MS = 2 * HOUR;
 const DAY = 24 * HOUR;
 /** Ended waits: the waiting-calls history looks back one hour. */
 const WAITS_KEEP_MS = 2 * HOUR;
-/** prune after every this many applied events */
+/** how many event ids past SEEN_MAX make a pruning point of their own (a burst) */
 export const PRUNE_EVERY = 10_000;
+/**
+ * Pruning runs at the first entry of every such period of stream time (5 minutes: every time zone's
+ * midnight is on this grid, so a day leaves the state at the first entry after its cut).
+ */
+export const PRUNE_PERIOD_MS = 5 * 60_000;
 
 /**
  * Drops old ids (by stream time) and old records (by event time), in place. Returns the days it

@@ -10,7 +10,7 @@ import { endOfDay, intervalStart, shiftAt, startOfDay } from '../../shared/time'
 import { applyContribution, contributionOf, emptySums, sameContribution, type WindowSums } from './metrics';
 import { emptyState, type AgentDaySums, type AgentRec, type CallRec, type CountedCall, type State } from './state';
 import { emptyAgentDay } from './archive';
-import { PRUNE_EVERY, pruneState } from './prune';
+import { PRUNE_EVERY, PRUNE_PERIOD_MS, pruneState, SEEN_MAX } from './prune';
 import type { DayArchive } from './archive';
 import { streamIdMs } from './stream-id';
 
@@ -42,11 +42,11 @@ export class Reducer {
   ) {
     this.state = state;
     this.seen = new Set(state.seen.ids);
-    this.nextDay = state.latestTs > 0 ? endOfDay(state.latestTs, config.timeZone) : 0;
+    this.nextPrune = nextPrunePoint(state.latestTs);
   }
 
-  /** the stream time at which the log's day changes next: pruning runs then too (a quiet center reaches 10,000 events slowly) */
-  private nextDay: number;
+  /** the stream time of the next pruning point */
+  private nextPrune: number;
 
   /** Counts an entry that failed validation (it is not applied). */
   noteRejected(): void {
@@ -78,11 +78,14 @@ export class Reducer {
       this.touched.clear();
     }
     this.updateNoAgent(event.ts);
-    // pruning points are fixed by the stream (the saved count of applied events), not by this
-    // object's lifetime, so a node restarted from a snapshot prunes exactly where others do
-    if (s.counters.applied % PRUNE_EVERY === 0) this.prune();
-    else if (arrival >= this.nextDay) this.prune();
-    if (arrival >= this.nextDay) this.nextDay = endOfDay(arrival, this.config.timeZone);
+    // Pruning points are fixed by the stream's time, not by this object's lifetime nor by a count
+    // of events: the first entry of every PRUNE_PERIOD_MS of stream time (a grid every local
+    // midnight is on). A node restarted from a snapshot, or replaying a trimmed stream, prunes
+    // exactly where the others do. A burst that outgrows the id memory is pruned at once.
+    if (arrival >= this.nextPrune || s.seen.ids.length > SEEN_MAX + PRUNE_EVERY) {
+      this.prune();
+      this.nextPrune = nextPrunePoint(arrival);
+    }
     return true;
   }
 
@@ -635,6 +638,11 @@ export class Reducer {
     applyContribution(sumsAt(w.shifts, k.shift), k.terms, sign);
     applyContribution(sumsAt(w.intervals, k.interval), k.terms, sign);
   }
+}
+
+/** The first pruning point after stream time `ms`. */
+function nextPrunePoint(ms: number): number {
+  return (Math.floor(ms / PRUNE_PERIOD_MS) + 1) * PRUNE_PERIOD_MS;
 }
 
 function sumsAt(m: Map<number, WindowSums>, key: number): WindowSums {

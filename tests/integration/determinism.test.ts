@@ -2,10 +2,10 @@
  * Replicas must agree whatever moment they started at (ARCHITECTURE.md: "Replaying the same stream
  * gives the same state on every node, after every restart").
  *
- * The reducer prunes its memory of event ids at points fixed by the stream (every PRUNE_EVERY
- * applied events, a count kept in the state), so a node started from a snapshot prunes exactly where
- * a node running all along does: an event id re-sent after 25 h of stream time is applied (or
- * ignored) by both alike.
+ * The reducer prunes its memory of event ids at points fixed by the stream (the first entry of every
+ * five minutes of stream time), so a node started from a snapshot, or from a trimmed stream, prunes
+ * exactly where a node running all along does: an event id re-sent after 25 h of stream time is
+ * applied (or ignored) by both alike.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ev, redisClient, startTestApp, stopAll, waitUntil } from '../helpers/app';
