@@ -14,6 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { collectErrors, launchBrowser, runAxe, saveScreenshot } from '../helpers/browser';
 import { buildConfig } from '../../shared/config';
 import { localParts } from '../../shared/time';
+import { ev } from '../helpers/events';
 import { followClock, PASSWORD, startServer, type E2eServer } from './support/server';
 import { answeredOn, HISTORY_AGENTS, historyEvents } from './support/history';
 import { wallScenario } from './support/scenario';
@@ -374,4 +375,27 @@ describe('the lead’s agent list', () => {
     await byTid(page, 'agent-list').scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'lead-agents-today-1366');
   });
+
+  it('reloads them when the agents change, at most once per 15 s (no polling)', async () => {
+    const asked: number[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/v1/reports/agents?')) asked.push(Date.now());
+    });
+    const cell = page.locator(`${tid('agent-row')}[data-agent-id="3007"] ${tid('today-answered')}`);
+    const before = Number(await cell.innerText());
+    // 3007 takes a call: its state changes twice (talking, wrap-up), the figures follow within 15 s
+    const now = server.clock.now();
+    await server.ingest([
+      ev('call.queued', now - 40_000, { callId: 'e2e-today-1' }),
+      ev('call.answered', now - 35_000, { callId: 'e2e-today-1', agentId: '3007' }),
+      ev('call.ended', now - 1_000, { callId: 'e2e-today-1' }),
+    ]);
+    const started = Date.now();
+    await eventually(async () => Number(await cell.innerText()) === before + 1, '3007’s answered today after its call', 17_000, 250);
+    expect(Date.now() - started).toBeLessThan(16_500);
+    // however many patches came, at most one reload in the period (and one more just after it)
+    expect(asked.length).toBeGreaterThanOrEqual(1);
+    expect(asked.length).toBeLessThanOrEqual(2);
+    if (asked.length === 2) expect(asked[1]! - asked[0]!).toBeGreaterThanOrEqual(14_500);
+  }, 30_000);
 });
