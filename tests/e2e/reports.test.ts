@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, runAxe, saveScreenshot } from '../helpers/browser';
+import { collectErrors, launchBrowser, oneLine, runAxe, saveScreenshot } from '../helpers/browser';
 import { buildConfig } from '../../shared/config';
 import { localParts } from '../../shared/time';
 import { ev } from '../helpers/events';
@@ -97,6 +97,9 @@ beforeAll(async () => {
   [browser, server] = await Promise.all([launchBrowser(), startServer({ store: 'memory', clock: followClock(Date.now()), config })]);
   const now = server.clock.now();
   await server.ingest([...historyEvents(now, HISTORY_DAYS, TZ), ...wallScenario(now)]);
+  // without the page there is nothing to test: one clear line instead of a dozen timeouts
+  const served = await fetch(`${server.url}/reports`);
+  if (served.status !== 200 || !served.headers.get('content-type')?.includes('text/html')) throw oneLine(`GET /reports answered ${served.status}: the server must serve the client at /reports (PAGES, server/adapters/http/http-app.ts)`);
   [lead, director] = await Promise.all([server.createUser('lead'), server.createUser('director')]);
   page = await device(1366, 900);
   await signIn(page, lead, '/lead');
@@ -109,12 +112,6 @@ afterAll(async () => {
 });
 
 describe('/reports for a lead', () => {
-  it('the server serves the page', async () => {
-    const res = await fetch(`${server.url}/reports`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/text\/html/);
-  });
-
   it('opens from the lead’s page and shows this month: totals, trend, days (today in progress), agents', async () => {
     await page.locator(`${tid('nav-link')}[data-href="/reports"]`).click();
     await page.waitForURL(/\/reports/, { timeout: 10_000 });
