@@ -12,7 +12,7 @@ import { requireRole, ALL_ROLES } from './guard';
 import type { TokenService } from '../../auth';
 import type { LiveView } from '../../live-view';
 
-export const PAGES = ['/wall', '/lead', '/director', '/login', '/admin'];
+export const PAGES = ['/wall', '/lead', '/director', '/login', '/admin', '/reports'];
 
 export interface HttpAppDeps {
   logger: Logger;
