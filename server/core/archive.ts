@@ -21,23 +21,19 @@ const MIN = 60_000;
 const HORIZON_CAP_MS = 400 * 86_400_000;
 const SIGNED_IN = new Set(['available', 'ringing', 'talking', 'wrapup', 'busy']);
 
-export interface AgentDayRecord {
+/** An agent's figures on a day as archived: the reducer's sums, the busy reasons as pairs, the violations by rule. */
+export type AgentDayRecord = Omit<AgentDaySums, 'busyByReason' | 'rona' | 'notSignedIn' | 'busyTooLong'> & {
   agentId: string;
   name: string | null;
-  answered: number;
-  ronas: number;
-  talkMs: number;
-  talkN: number;
-  wrapMs: number;
-  handleMs: number;
-  handleN: number;
-  signedInMs: number;
-  availableMs: number;
-  busyMs: number;
   /** [reason, ms], sorted by reason ("" for a busy without reason) */
   busyByReason: [string, number][];
-  callbacks: number;
   violations: Record<ViolationRule, number>;
+};
+
+/** An agent with no figures yet. */
+export function zeroAgentRecord(agentId: string, name: string | null): AgentDayRecord {
+  const { busyByReason: _b, rona: _r, notSignedIn: _n, busyTooLong: _t, ...sums } = emptyAgentDay();
+  return { agentId, name, ...sums, busyByReason: [], violations: { rona: 0, not_signed_in: 0, busy_too_long: 0, restricted_window: 0 } };
 }
 
 export interface DayArchive {
@@ -170,23 +166,7 @@ export function dayArchive(state: State, dayStart: number, now: number, config: 
   const record = (id: string): AgentDayRecord => {
     let r = agents.get(id);
     if (!r) {
-      r = {
-        agentId: id,
-        name: state.agents.get(id)?.name ?? null,
-        answered: 0,
-        ronas: 0,
-        talkMs: 0,
-        talkN: 0,
-        wrapMs: 0,
-        handleMs: 0,
-        handleN: 0,
-        signedInMs: 0,
-        availableMs: 0,
-        busyMs: 0,
-        busyByReason: [],
-        callbacks: 0,
-        violations: { rona: 0, not_signed_in: 0, busy_too_long: 0, restricted_window: 0 },
-      };
+      r = zeroAgentRecord(id, state.agents.get(id)?.name ?? null);
       agents.set(id, r);
     }
     return r;

@@ -7,7 +7,7 @@ import { CATEGORIES, type Category } from '../../shared/events';
 import type { AgentRow, DayRow } from '../../shared/reports';
 import type { IntervalBucket } from '../../shared/snapshot';
 import { endOfDay, intervalStarts } from '../../shared/time';
-import { ARCHIVE_VERSION, dateOf, type AgentDayRecord, type DayArchive } from './archive';
+import { ARCHIVE_VERSION, dateOf, zeroAgentRecord, type AgentDayRecord, type DayArchive } from './archive';
 import { compareWorkIds } from './derive';
 import { emptySums, intervalBucket, windowStats, type WindowSums } from './metrics';
 
@@ -86,26 +86,6 @@ export function addAgent(into: AgentDayRecord, x: AgentDayRecord): void {
   for (const k of Object.keys(into.violations) as (keyof AgentDayRecord['violations'])[]) into.violations[k] += x.violations[k];
 }
 
-function zeroAgent(agentId: string, name: string | null): AgentDayRecord {
-  return {
-    agentId,
-    name,
-    answered: 0,
-    ronas: 0,
-    talkMs: 0,
-    talkN: 0,
-    wrapMs: 0,
-    handleMs: 0,
-    handleN: 0,
-    signedInMs: 0,
-    availableMs: 0,
-    busyMs: 0,
-    busyByReason: [],
-    callbacks: 0,
-    violations: { rona: 0, not_signed_in: 0, busy_too_long: 0, restricted_window: 0 },
-  };
-}
-
 /** The contract's AgentRow (seconds) from summed figures. */
 export function agentRow(x: AgentDayRecord): AgentRow {
   const busyByReason: Record<string, number> = Object.create(null);
@@ -139,7 +119,7 @@ export function agentTotals(days: readonly DayArchive[], nameOf: (id: string) =>
   for (const d of days) {
     for (const a of d.agents) {
       let t = totals.get(a.agentId);
-      if (!t) totals.set(a.agentId, (t = zeroAgent(a.agentId, null)));
+      if (!t) totals.set(a.agentId, (t = zeroAgentRecord(a.agentId, null)));
       addAgent(t, a);
       if (a.name !== null) t.name = a.name;
     }
