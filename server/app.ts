@@ -15,6 +15,7 @@ import { MemoryFeedStore } from './adapters/memory/memory-feed-store';
 import { MemoryArchiveStore } from './adapters/memory/memory-archive-store';
 import { ArchiveKeeper } from './archive-keeper';
 import { ReportsService } from './reports-service';
+import { StaffingService } from './staffing-service';
 import { createHttpApp } from './adapters/http/http-app';
 import { ingestRouter } from './adapters/http/ingest';
 import { peopleRouter } from './adapters/http/people';
@@ -70,6 +71,7 @@ export interface RunningApp {
   /** the daily archive and the retention (REPORTS.md) */
   keeper: ArchiveKeeper;
   reports: ReportsService;
+  staffing: StaffingService;
   stop(): Promise<void>;
 }
 
@@ -95,13 +97,16 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
   const keeper = new ArchiveKeeper({ replica, archive, log: ports.log, snapshots: ports.snapshots, audit: ports.audit, config: o.config, clock, logger });
   keeper.start();
   const reports = new ReportsService(() => replica.state, archive, o.config, clock);
+  const staffing = new StaffingService(() => replica.state, reports, o.config, clock, logger);
+  await staffing.start();
   const feedStore = ports.feeds ?? new MemoryFeedStore(clock);
   const feeds = new FeedMonitor(feedStore, logger, o.feedPollMs);
   // read once before the first snapshot, so screens never start with the feeds missing
   await feeds.start();
-  const view = new LiveView(replica, o.config, clock, logger, () => feeds.feeds());
+  const view = new LiveView(replica, o.config, clock, logger, () => feeds.feeds(), () => staffing.current());
   view.start();
   const unwatchFeeds = feeds.onChange(() => view.changed());
+  const unwatchStaffing = staffing.onChange(() => view.changed());
   const tokens = new TokenService(ports.accounts, clock, o.tokenTtlMs);
   let realtime: Realtime | null = null;
   const disconnect = (m: { deviceId?: string; username?: string }) => realtime?.disconnect(m);
@@ -157,8 +162,11 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
     feeds,
     keeper,
     reports,
+    staffing,
     async stop() {
       feeds.stop();
+      staffing.stop();
+      unwatchStaffing();
       await keeper.stop();
       unwatchFeeds();
       view.stop();

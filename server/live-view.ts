@@ -15,6 +15,7 @@ import type { CenterConfig } from '../shared/config';
 import type { PatchOp } from '../shared/patch';
 import type { FeedView, Snapshot } from '../shared/snapshot';
 import { derive, ViewCache } from './core/derive';
+import type { StaffingForecast } from './core/shift';
 import { diff, onlyClock } from './core/diff';
 import type { Logger } from 'pino';
 import type { Clock } from './ports';
@@ -49,6 +50,8 @@ export class LiveView {
     private readonly logger: Pick<Logger, 'error'>,
     /** the telephony feeds as this node last read them (none: a center without adapters) */
     private readonly feeds: () => readonly FeedView[] = () => [],
+    /** today's staffing forecast (from the archive, see staffing-service.ts), an input like the feeds */
+    private readonly forecast: () => StaffingForecast | null = () => null,
     /** under load, how long changes are gathered into one patch (ms); an idle view publishes at once */
     private readonly coalesceMs = 20,
   ) {
@@ -57,7 +60,7 @@ export class LiveView {
 
   /** A fresh snapshot of the state now (for GET /api/v1/snapshot). */
   current(): Snapshot {
-    return derive(this.replica.state, this.clock.now(), this.config, this.replica.cursor, this.cache, this.feeds());
+    return derive(this.replica.state, this.clock.now(), this.config, this.replica.cursor, this.cache, this.feeds(), this.forecast());
   }
 
   /**

@@ -69,6 +69,11 @@ export class ReportsService {
     });
   }
 
+  /** The records of those days (local midnights), each from the state or the archive (a day with none: zeros). */
+  async dayRecords(days: readonly number[]): Promise<DayArchive[]> {
+    return (await this.records({ from: '', to: '', days: [...days] })).map((r) => r.day);
+  }
+
   async days(range: DayRange): Promise<DaysReport> {
     const now = this.clock.now();
     const tz = this.config.timeZone;

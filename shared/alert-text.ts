@@ -39,6 +39,12 @@ const TEXTS: Record<TextLang, Record<AlertRule, Template>> = {
     incident_director_pending: (p) => `${zhIncident(p)} 中心主任尚未确认`,
     incident_report_overdue: (p) => `${zhIncident(p)} 书面报告已超过 ${s(p.dueMin)} 分钟未提交`,
     service_level_low: (p) => `本班15秒接通率 ${pct(p.serviceLevel, 1)}%，低于目标 ${pct(p.target, 0)}%`,
+    late_signin: (p) => `${zhWho(p)} ${s(p.shift)}（${s(p.at)}）尚未签入`,
+    absent: (p) => `${zhWho(p)} ${s(p.shift)}开始 ${s(p.minutes)} 分钟仍未签入（缺勤）`,
+    left_early: (p) => `${zhWho(p)} ${s(p.shift)}未结束即${p.action === 'logout' ? '退出' : '签出'}（早退）`,
+    handover_not_submitted: (p) => `${s(p.at)} ${s(p.shift)}交接班记录尚未提交`,
+    handover_unaccepted: (p) => `${s(p.at)} ${s(p.shift)}交接班记录已提交 ${s(p.minutes)} 分钟，尚未签收`,
+    understaffed: (p) => `当前时段（${s(p.at)}）在岗 ${s(p.signedIn)} 人，少于需求 ${s(p.required)} 人`,
   },
   en: {
     call_waiting: (p) => `A call in the ${enQueue(p.queue)} has waited over ${s(p.waitSec)} s`,
@@ -54,6 +60,12 @@ const TEXTS: Record<TextLang, Record<AlertRule, Template>> = {
     incident_director_pending: (p) => `${enIncident(p)} not yet acknowledged by the director`,
     incident_report_overdue: (p) => `${enIncident(p)}: written report not filed within ${s(p.dueMin)} min`,
     service_level_low: (p) => `Shift service level ${pct(p.serviceLevel, 1)}%, below the ${pct(p.target, 0)}% target`,
+    late_signin: (p) => `${enWho(p)} has not signed in for the ${s(p.shift)} shift (${s(p.at)})`,
+    absent: (p) => `${enWho(p)} absent: not signed in ${s(p.minutes)} min into the ${s(p.shift)} shift`,
+    left_early: (p) => `${enWho(p)} ${p.action === 'logout' ? 'logged out' : 'signed out'} before the ${s(p.shift)} shift ended`,
+    handover_not_submitted: (p) => `Handover record for the ${s(p.at)} ${s(p.shift)} shift change not submitted`,
+    handover_unaccepted: (p) => `Handover record for the ${s(p.at)} ${s(p.shift)} shift change not accepted ${s(p.minutes)} min after submission`,
+    understaffed: (p) => `Understaffed now (${s(p.at)}): ${s(p.signedIn)} signed in, ${s(p.required)} required`,
   },
 };
 

@@ -26,6 +26,12 @@ export const thresholdsSchema = z
     incidentDirectorAckSec: posNum.default(600),
     incidentReportDueMin: posNum.default(60),
     serviceLevelTarget: z.number().min(0).max(1).default(0.8),
+    /** a rostered operator not signed in this long after the shift's start is absent (SHIFTS.md) */
+    absentAfterMin: posNum.default(30),
+    /** how long before a shift boundary the outgoing lead may submit the handover */
+    handoverOpenMin: posNum.default(30),
+    /** how long after the submission (or the boundary, if later) the incoming lead has to accept it */
+    handoverAcceptMin: posNum.default(15),
   })
   .strict()
   .refine((t) => t.waitCriticalSec >= t.waitWarnSec, {

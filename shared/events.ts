@@ -100,6 +100,28 @@ export const incidentReported = event('incident.reported', {
 export const incidentResolved = event('incident.resolved', { incidentId: id, by: name, note: text.optional() });
 export const alertAcknowledged = event('alert.acknowledged', { alertId: code(300), by: name, note: text.optional() });
 
+/** `YYYY-MM-DD`: a day of the center's time zone. */
+export const dateSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD');
+/** Notes may be empty (nothing to add); invisible characters are removed. */
+const notes = z.string().max(4000).transform(stripInvisible);
+
+/** One line of a roster (排班表): who works which shift (a shift name of the configuration), at which seat. */
+export const rosterEntry = z.object({ agentId: id, name: name.optional(), shift: shown(32), seat: code(32).optional() });
+/** A day's roster, published by a lead (SHIFTS.md); the last one for a date wins. */
+export const rosterPublished = event('roster.published', { date: dateSchema, entries: z.array(rosterEntry).max(5000), by: name });
+/** The outgoing lead's handover (交接班) for the shift boundary `shiftStart`, with the open items at that moment. */
+export const handoverSubmitted = event('handover.submitted', {
+  handoverId: id,
+  shiftStart: z.number().int().nonnegative().max(8.64e15),
+  by: name,
+  notes,
+  openItems: z
+    .object({ missedCalls: z.array(id).max(10_000), incidents: z.array(id).max(10_000), alerts: z.array(code(300)).max(10_000) })
+    .strict(),
+});
+/** The incoming lead's acceptance (签收) of a handover. */
+export const handoverAccepted = event('handover.accepted', { handoverId: id, by: name, notes: notes.optional() });
+
 /** Every v1 event, discriminated by `type`. */
 export const hotlineEvent = z.discriminatedUnion('type', [
   agentLogin,
@@ -123,6 +145,9 @@ export const hotlineEvent = z.discriminatedUnion('type', [
   incidentReported,
   incidentResolved,
   alertAcknowledged,
+  rosterPublished,
+  handoverSubmitted,
+  handoverAccepted,
 ]);
 
 export type HotlineEvent = z.infer<typeof hotlineEvent>;

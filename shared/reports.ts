@@ -21,6 +21,21 @@ export interface DayRow extends WindowStats {
   categories: Record<Category, number>;
   callbacks: { missed: number; returned: number; returnedLate: number };
   incidents: { raised: number; major: number; lateAcknowledgements: number };
+  /** the handover records of the day's shift boundaries (交接本) */
+  handovers: HandoverRow[];
+}
+
+export interface HandoverRow {
+  /** epoch ms of the boundary (the incoming shift's start) */
+  boundary: number;
+  handoverId: string;
+  submittedBy: string;
+  submittedAt: number;
+  notes: string;
+  openItems: { missedCalls: number; incidents: number; alerts: number };
+  acceptedBy: string | null;
+  acceptedAt: number | null;
+  acceptNotes: string | null;
 }
 
 export interface DaysReport {
@@ -49,6 +64,8 @@ export interface AgentRow {
   occupancy: number | null;
   callbacks: number;
   violations: Violations;
+  /** the rostered shifts (SHIFTS.md): signed in late, absent, left early */
+  attendance: { late: number; absent: number; leftEarly: number };
 }
 
 export interface AgentsReport {

@@ -123,6 +123,12 @@ export const ALERT_RULES = [
   'incident_director_pending',
   'incident_report_overdue',
   'service_level_low',
+  'late_signin',
+  'absent',
+  'left_early',
+  'handover_not_submitted',
+  'handover_unaccepted',
+  'understaffed',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
@@ -162,6 +168,67 @@ export interface FeedView {
   lastEventAt: number | null;
 }
 
+/** One operator on the current shift's roster, and where they are (SHIFTS.md). */
+export interface RosterView {
+  agentId: string;
+  name: string | null;
+  seat: string | null;
+  status: 'present' | 'late' | 'pending' | 'absent' | 'left_early' | 'out';
+}
+
+/**
+ * Attendance (考勤) of the current shift, against the roster of its day (null: no roster for it).
+ * `late`: signed in after the shift's start; `absent`: not signed in `absentAfterMin` after it;
+ * `leftEarly`: signed out before its end and not back (a handover at the seat is not early);
+ * `unscheduled`: signed in but not on the roster.
+ */
+export interface AttendanceView {
+  /** the shift's name */
+  shift: string;
+  start: number;
+  end: number;
+  rostered: number;
+  present: number;
+  late: string[];
+  absent: string[];
+  leftEarly: string[];
+  unscheduled: string[];
+  /** the roster of the shift, by work number, with each operator's status now */
+  entries: RosterView[];
+}
+
+/** The handover (交接班) at the shift boundary nearest to now. */
+export interface HandoverView {
+  /** epoch ms of the boundary (the incoming shift's start) */
+  boundary: number;
+  status: 'pending' | 'submitted' | 'accepted';
+  /** from when the outgoing lead may submit (handoverOpenMin before the boundary) */
+  opensAt: number;
+  handoverId: string | null;
+  submittedBy: string | null;
+  submittedAt: number | null;
+  notes: string | null;
+  openItems: { missedCalls: string[]; incidents: string[]; alerts: string[] } | null;
+  acceptedBy: string | null;
+  acceptedAt: number | null;
+  acceptNotes: string | null;
+}
+
+/** One 30-minute interval of the staffing plan (排班建议). */
+export interface StaffingInterval {
+  start: number;
+  /** mean offered calls of the same weekday and interval over the last 4 weeks (null: no history) */
+  forecastOffered: number | null;
+  /** mean handle time there, seconds (null: no history) */
+  forecastAhtSec: number | null;
+  /** Erlang C: the fewest agents for the service-level target (null without a forecast) */
+  requiredAgents: number | null;
+  /** operators rostered on the shift covering the interval (null: no roster) */
+  rostered: number | null;
+  /** mean operators signed in over the interval (past and current ones; null for those to come) */
+  signedIn: number | null;
+}
+
 export interface Snapshot {
   cursor: string;
   serverTime: number;
@@ -186,4 +253,10 @@ export interface Snapshot {
   ingest: { rejected: number; duplicates: number; anomalies: number };
   /** telephony feeds by name (empty for a center without adapters, e.g. the plain demo) */
   feeds: FeedView[];
+  /** the current shift's attendance against its roster (null: no roster) */
+  attendance: AttendanceView | null;
+  /** the handover at the nearest shift boundary (null: the center keeps no handover record here yet) */
+  handover: HandoverView | null;
+  /** today's staffing: forecast, required, rostered and signed in, per 30-minute interval */
+  staffing: { intervals: StaffingInterval[] };
 }

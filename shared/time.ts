@@ -109,6 +109,12 @@ export function zonedEpoch(year: number, month: number, day: number, minuteOfDay
   return guess;
 }
 
+/** `YYYY-MM-DD` of the local calendar day containing `ms`. */
+export function localDate(ms: number, tz: string): string {
+  const p = localParts(ms, tz);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
 /** Local midnight that starts the calendar day containing `ms`. */
 export function startOfDay(ms: number, tz: string): number {
   const p = localParts(ms, tz);

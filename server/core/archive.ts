@@ -11,10 +11,11 @@
 import type { CenterConfig } from '../../shared/config';
 import { CATEGORIES, type Category } from '../../shared/events';
 import type { ViolationRule } from '../../shared/reports';
-import { endOfDay, localParts, startOfDay } from '../../shared/time';
+import { endOfDay, localDate, startOfDay } from '../../shared/time';
 import { leadAckDeadline } from './incidents';
 import { emptySums } from './metrics';
 import type { AgentDaySums, AgentRec, RestrictedRec, State, WindowSums } from './state';
+import { attendanceCounts, type AttendanceCounts } from './shift';
 
 const MIN = 60_000;
 /** how far back an open spell's days are looked for, at most (a state without history yet, a stuck agent) */
@@ -28,12 +29,14 @@ export type AgentDayRecord = Omit<AgentDaySums, 'busyByReason' | 'rona' | 'notSi
   /** [reason, ms], sorted by reason ("" for a busy without reason) */
   busyByReason: [string, number][];
   violations: Record<ViolationRule, number>;
+  /** the rostered shifts starting that day: signed in late, absent, left early (SHIFTS.md) */
+  attendance: AttendanceCounts;
 };
 
 /** An agent with no figures yet. */
 export function zeroAgentRecord(agentId: string, name: string | null): AgentDayRecord {
   const { busyByReason: _b, rona: _r, notSignedIn: _n, busyTooLong: _t, ...sums } = emptyAgentDay();
-  return { agentId, name, ...sums, busyByReason: [], violations: { rona: 0, not_signed_in: 0, busy_too_long: 0, restricted_window: 0 } };
+  return { agentId, name, ...sums, busyByReason: [], violations: { rona: 0, not_signed_in: 0, busy_too_long: 0, restricted_window: 0 }, attendance: { late: 0, absent: 0, leftEarly: 0 } };
 }
 
 export interface DayArchive {
@@ -51,6 +54,21 @@ export interface DayArchive {
   incidents: { raised: number; major: number; lateAcknowledgements: number };
   /** sorted by agentId (code-unit order) */
   agents: AgentDayRecord[];
+  /** the handover records of the boundaries of the day, by boundary (SHIFTS.md: listed per day) */
+  handovers: HandoverRecord[];
+}
+
+/** A handover as archived: who handed over and who took over, when, with how many open items. */
+export interface HandoverRecord {
+  boundary: number;
+  handoverId: string;
+  submittedBy: string;
+  submittedAt: number;
+  notes: string;
+  openItems: { missedCalls: number; incidents: number; alerts: number };
+  acceptedBy: string | null;
+  acceptedAt: number | null;
+  acceptNotes: string | null;
 }
 
 export function emptyAgentDay(): AgentDaySums {
@@ -73,13 +91,8 @@ export function emptyAgentDay(): AgentDaySums {
   };
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** YYYY-MM-DD of the local day containing `ms`. */
-export function dateOf(ms: number, tz: string): string {
-  const p = localParts(ms, tz);
-  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
-}
+/** YYYY-MM-DD of the local day containing `ms` (shared/time's `localDate`). */
+export const dateOf = localDate;
 
 /**
  * Episodes of the restricted-window rule (第三十二条) among an agent's records up to `upTo`: one per
@@ -215,6 +228,23 @@ export function dayArchive(state: State, dayStart: number, now: number, config: 
     }
   }
   for (const [id, m] of reasons) record(id).busyByReason = [...m].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  for (const [id, c] of attendanceCounts(state, dayStart, now, config)) record(id).attendance = c;
+  const handovers: HandoverRecord[] = [];
+  for (const h of state.handovers.values()) {
+    if (h.shiftStart < dayStart || h.shiftStart >= dayEnd || h.at > now) continue;
+    handovers.push({
+      boundary: h.shiftStart,
+      handoverId: h.handoverId,
+      submittedBy: h.by,
+      submittedAt: h.at,
+      notes: h.notes,
+      openItems: { missedCalls: h.openItems.missedCalls.length, incidents: h.openItems.incidents.length, alerts: h.openItems.alerts.length },
+      acceptedBy: h.acceptedAt !== null && h.acceptedAt <= now ? h.acceptedBy : null,
+      acceptedAt: h.acceptedAt !== null && h.acceptedAt <= now ? h.acceptedAt : null,
+      acceptNotes: h.acceptedAt !== null && h.acceptedAt <= now ? h.acceptNotes : null,
+    });
+  }
+  handovers.sort((a, b) => a.boundary - b.boundary);
 
   return {
     v: ARCHIVE_VERSION,
@@ -226,6 +256,7 @@ export function dayArchive(state: State, dayStart: number, now: number, config: 
     callbacks,
     incidents,
     agents: [...agents.values()].sort(byId),
+    handovers,
   };
 }
 
@@ -238,7 +269,7 @@ export function holdsWholeDay(state: State, dayStart: number): boolean {
 }
 
 /** Bumped when the record's shape changes; a record of another version is not read. */
-export const ARCHIVE_VERSION = 1;
+export const ARCHIVE_VERSION = 2;
 
 /**
  * A stored record from its JSON text, or null when it is not one (another version, damaged). Ids
@@ -253,7 +284,13 @@ export function parseArchiveRecord(text: string): DayArchive | null {
   }
   if (v === null || typeof v !== 'object') return null;
   const d = v as Partial<DayArchive> & { v?: unknown };
-  if (d.v !== ARCHIVE_VERSION || typeof d.date !== 'string' || typeof d.start !== 'number' || typeof d.window !== 'object' || d.window === null) return null;
+  if (d.v === 1 && Array.isArray(d.agents)) {
+    // version 1 had no attendance and no handovers (before the roster and the handover record)
+    d.v = ARCHIVE_VERSION;
+    d.handovers = [];
+    for (const a of d.agents) a.attendance ??= { late: 0, absent: 0, leftEarly: 0 };
+  }
+  if (d.v !== ARCHIVE_VERSION || !Array.isArray(d.handovers) || typeof d.date !== 'string' || typeof d.start !== 'number' || typeof d.window !== 'object' || d.window === null) return null;
   if (!Array.isArray(d.intervals) || !Array.isArray(d.agents) || typeof d.categories !== 'object' || typeof d.callbacks !== 'object' || typeof d.incidents !== 'object') return null;
   return d as DayArchive;
 }

@@ -24,6 +24,7 @@ import { endOfDay, intervalStarts, shiftAt, startOfDay } from '../../shared/time
 import { intervalBucket, windowStats } from './metrics';
 import { deriveAlerts } from './rules';
 import { incidentEscalation } from './incidents';
+import { attendanceOf, handoverView, staffingView, type StaffingForecast } from './shift';
 import type { AgentRec, MissedRec, State } from './state';
 
 const MIN = 60_000;
@@ -64,6 +65,7 @@ export function derive(
   cursor: string,
   cache: ViewCache = new ViewCache(),
   feeds: readonly FeedView[] = [],
+  forecast: StaffingForecast | null = null,
 ): Snapshot {
   const t = config.thresholds;
   const tz = config.timeZone;
@@ -172,6 +174,9 @@ export function derive(
       Number(a.resolvedAt !== null) - Number(b.resolvedAt !== null) || b.raisedAt - a.raisedAt || compareWorkIds(a.incidentId, b.incidentId),
   );
 
+  const attendance = attendanceOf(state, now, config);
+  const staffing = staffingView(state, now, config, forecast);
+
   return {
     cursor,
     serverTime: now,
@@ -193,9 +198,12 @@ export function derive(
     callbacks,
     categories,
     incidents,
-    alerts: deriveAlerts(state, now, config, { shift, shiftStats }, cache),
+    alerts: deriveAlerts(state, now, config, { shift, shiftStats, attendance, staffing }, cache),
     ingest: { rejected: state.counters.rejected, duplicates: state.counters.duplicates, anomalies: state.counters.anomalies },
     feeds: feeds.map((f) => ({ name: f.name, connected: f.connected, since: f.since, lastEventAt: f.lastEventAt })).sort(byName),
+    attendance,
+    handover: handoverView(state, now, config),
+    staffing: { intervals: staffing },
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { CenterConfig } from '../../shared/config';
 import { startOfDay } from '../../shared/time';
-import { dayArchive, daysHeld, type DayArchive } from './archive';
+import { dateOf, dayArchive, daysHeld, type DayArchive } from './archive';
 import type { CallRec, State } from './state';
 
 const HOUR = 3_600_000;
@@ -72,7 +72,7 @@ export function pruneState(s: State, seen: Set<string>, config: CenterConfig): D
   const finalized: DayArchive[] = [];
   for (const day of daysHeld(s, config.timeZone)) if (day < dayCut && day >= s.historyFrom) finalized.push(dayArchive(s, day, Number.MAX_SAFE_INTEGER, config));
   if (dayCut > s.historyFrom) s.historyFrom = dayCut;
-  for (const m of [s.windows.days, s.windows.shifts, s.windows.intervals, s.categoriesByDay, s.agentDays]) {
+  for (const m of [s.windows.days, s.windows.shifts, s.windows.intervals, s.categoriesByDay, s.agentDays, s.signedInByInterval]) {
     for (const key of m.keys()) if (key < dayCut) m.delete(key);
   }
   for (const [id, ts] of s.ticketIds) if (ts < old) s.ticketIds.delete(id);
@@ -80,8 +80,15 @@ export function pruneState(s: State, seen: Set<string>, config: CenterConfig): D
   for (const [id, m] of s.missed) if (m.returnedAt !== null && m.returnedAt < old && m.abandonedAt < dayCut) s.missed.delete(id);
   for (const [id, i] of s.incidents) if (i.resolvedAt !== null && i.resolvedAt < old && i.raisedAt < dayCut) s.incidents.delete(id);
   for (const [id, ack] of s.alertAcks) if (ack.at < old && ack.at < dayCut) s.alertAcks.delete(id);
+  const cutDate = dateOf(dayCut, config.timeZone);
+  for (const date of s.rosters.keys()) if (date < cutDate) s.rosters.delete(date);
+  for (const [id, h] of s.handovers) if (h.shiftStart < dayCut) s.handovers.delete(id);
   for (const [id, a] of s.agents) {
     if (a.restricted.length && a.restricted[0]!.ts < dayCut) a.restricted = a.restricted.filter((r) => r.ts >= dayCut);
+    // the last change before the cut stays: it tells whether the agent was signed in at the cut
+    let firstKept = a.presence.findIndex(([ts]) => ts >= dayCut);
+    if (firstKept === -1) firstKept = a.presence.length;
+    if (firstKept > 1) a.presence.splice(0, firstKept - 1);
     if (a.state === 'offline' && a.since < dayCut && a.restricted.length === 0) s.agents.delete(id);
   }
   return finalized;

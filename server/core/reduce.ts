@@ -254,7 +254,60 @@ export class Reducer {
         this.state.alertAcks.set(e.alertId, { by: e.by, at: e.ts, note: e.note ?? null });
         return;
       }
+      case 'roster.published':
+        // the last one for a date wins (stream order)
+        this.state.rosters.set(e.date, {
+          entries: e.entries.map((x) => ({ agentId: x.agentId, name: x.name ?? null, shift: x.shift, seat: x.seat ?? null })),
+          by: e.by,
+          at: e.ts,
+        });
+        return;
+      case 'handover.submitted':
+        return this.handoverSubmitted(e);
+      case 'handover.accepted': {
+        const h = this.state.handovers.get(e.handoverId);
+        // accepted once, and never by the lead who submitted it (SHIFTS.md: both sides sign)
+        if (!h || h.acceptedAt !== null || h.by === e.by) {
+          this.anomaly();
+          return;
+        }
+        h.acceptedBy = e.by;
+        h.acceptedAt = e.ts;
+        h.acceptNotes = e.notes ?? null;
+        return;
+      }
     }
+  }
+
+  /**
+   * One handover per boundary: a newer submission replaces one not yet accepted (the outgoing lead
+   * amends it); after the acceptance the record is closed.
+   */
+  private handoverSubmitted(e: EventOf<'handover.submitted'>): void {
+    const hs = this.state.handovers;
+    if (hs.has(e.handoverId)) {
+      this.anomaly();
+      return;
+    }
+    for (const [id, h] of hs) {
+      if (h.shiftStart !== e.shiftStart) continue;
+      if (h.acceptedAt !== null) {
+        this.anomaly();
+        return;
+      }
+      hs.delete(id);
+    }
+    hs.set(e.handoverId, {
+      handoverId: e.handoverId,
+      shiftStart: e.shiftStart,
+      by: e.by,
+      at: e.ts,
+      notes: e.notes,
+      openItems: { missedCalls: [...e.openItems.missedCalls], incidents: [...e.openItems.incidents], alerts: [...e.openItems.alerts] },
+      acceptedBy: null,
+      acceptedAt: null,
+      acceptNotes: null,
+    });
   }
 
   private agent(id: string, ts: number): AgentRec {
@@ -272,6 +325,7 @@ export class Reducer {
         ronas: [],
         restricted: [],
         ronaEpisode: null,
+        presence: [],
       };
       this.state.agents.set(id, a);
     }
@@ -310,6 +364,8 @@ export class Reducer {
   private setState(a: AgentRec, state: AgentState, ts: number, reason: string | null = null, callId: string | null = null): void {
     if (state !== 'wrapup') this.endWrap(a, ts);
     this.closeStateTime(a, ts);
+    const wasIn = SIGNED_IN.has(a.state);
+    if (wasIn !== SIGNED_IN.has(state)) a.presence.push([ts, wasIn ? 0 : 1]);
     this.state.availableAgents += Number(state === 'available') - Number(a.state === 'available');
     a.state = state;
     a.since = ts;
@@ -560,6 +616,7 @@ export class Reducer {
         const d = this.agentDay(a.id, s);
         const ms = e - s;
         d.signedInMs += ms;
+        this.addSignedIn(s, e);
         if (a.state === 'available') d.availableMs += ms;
         else if (a.state === 'busy') {
           d.busyMs += ms;
@@ -572,6 +629,17 @@ export class Reducer {
     const t = this.config.thresholds;
     if (a.state === 'busy' && ts - from >= t.busyTooLongMin * 60_000) this.agentDay(a.id, from + t.busyTooLongMin * 60_000).busyTooLong++;
     if (a.state === 'logged_in' && ts - from >= t.notSignedInMin * 60_000) this.agentDay(a.id, from + t.notSignedInMin * 60_000).notSignedIn++;
+  }
+
+  /** Signed-in time over [from, to), by 30-minute interval (staffing's mean signed-in agents). */
+  private addSignedIn(from: number, to: number): void {
+    const m = this.state.signedInByInterval;
+    for (let s = from; s < to; ) {
+      const k = intervalStart(s, this.config.timeZone);
+      const e = Math.min(to, k + 30 * 60_000);
+      m.set(k, (m.get(k) ?? 0) + (e - s));
+      s = e;
+    }
   }
 
   /**

@@ -23,6 +23,7 @@ export function emptyDay(dayStart: number, tz: string): DayArchive {
     callbacks: { missed: 0, returned: 0, returnedLate: 0 },
     incidents: { raised: 0, major: 0, lateAcknowledgements: 0 },
     agents: [],
+    handovers: [],
   };
 }
 
@@ -62,6 +63,7 @@ export function dayRow(day: DayArchive, tz: string, partial: boolean, now: numbe
     categories: { ...day.categories },
     callbacks: { ...day.callbacks },
     incidents: { ...day.incidents },
+    handovers: day.handovers.map((h) => ({ ...h, openItems: { ...h.openItems } })),
   };
   if (partial) row.partial = true;
   return row;
@@ -84,6 +86,9 @@ export function addAgent(into: AgentDayRecord, x: AgentDayRecord): void {
   for (const [r, ms] of x.busyByReason) reasons.set(r, (reasons.get(r) ?? 0) + ms);
   into.busyByReason = [...reasons].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const k of Object.keys(into.violations) as (keyof AgentDayRecord['violations'])[]) into.violations[k] += x.violations[k];
+  into.attendance.late += x.attendance.late;
+  into.attendance.absent += x.attendance.absent;
+  into.attendance.leftEarly += x.attendance.leftEarly;
 }
 
 /** The contract's AgentRow (seconds) from summed figures. */
@@ -107,6 +112,7 @@ export function agentRow(x: AgentDayRecord): AgentRow {
     occupancy: divisor > 0 ? (x.talkMs + x.wrapMs) / divisor : null,
     callbacks: x.callbacks,
     violations: { ...x.violations },
+    attendance: { ...x.attendance },
   };
 }
 

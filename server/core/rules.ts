@@ -5,7 +5,8 @@
  */
 import type { CenterConfig, Thresholds } from '../../shared/config';
 import { alertText } from '../../shared/alert-text';
-import type { AlertParams, AlertRule, AlertView, WindowStats } from '../../shared/snapshot';
+import type { AlertParams, AlertRule, AlertView, AttendanceView, StaffingInterval, WindowStats } from '../../shared/snapshot';
+import { attendanceAlerts, handoverAlerts, understaffedAlert } from './shift';
 import { shiftBoundaries, type ShiftWindow } from '../../shared/time';
 import { hasAck, leadAckDeadline } from './incidents';
 import { restrictedEpisodes } from './archive';
@@ -15,13 +16,17 @@ const SEC = 1000;
 const MIN = 60_000;
 
 /** Rules whose acknowledgement clears the alert (for restricted_window it is the lead's approval). */
-const CLEARED_BY_ACK: ReadonlySet<AlertRule> = new Set(['rona', 'restricted_window', 'not_signed_in']);
+const CLEARED_BY_ACK: ReadonlySet<AlertRule> = new Set(['rona', 'restricted_window', 'not_signed_in', 'left_early']);
 
 type Draft = Omit<AlertView, 'acknowledgedBy' | 'acknowledgedAt' | 'message'>;
 
 export interface RuleContext {
   shift: ShiftWindow;
   shiftStats: WindowStats;
+  /** the shift's attendance (SHIFTS.md), null without a roster */
+  attendance: AttendanceView | null;
+  /** today's staffing intervals */
+  staffing: readonly StaffingInterval[];
 }
 
 /** The previous derive's alerts by id, reused when unchanged (see ViewCache in derive.ts). */
@@ -36,6 +41,9 @@ export function deriveAlerts(state: State, now: number, config: CenterConfig, ct
   for (const a of state.agents.values()) agentRules(state, a, now, config, drafts);
   seatRules(state, now, config, drafts);
   incidentRules(state, now, t, drafts);
+  attendanceAlerts(state, now, config, ctx.attendance, drafts);
+  handoverAlerts(state, now, config, drafts);
+  understaffedAlert(state, now, config, ctx.staffing, drafts);
   const sl = ctx.shiftStats;
   const divisor = sl.answered + sl.abandoned - sl.shortAbandoned;
   if (divisor >= 20 && sl.serviceLevel !== null && sl.serviceLevel < t.serviceLevelTarget) {

@@ -29,6 +29,32 @@ export interface AgentRec {
   restricted: RestrictedRec[];
   /** ts of the call.rona that opened the agent's latest rona episode (null: none yet) */
   ronaEpisode: number | null;
+  /**
+   * When the agent became signed in (1) or stopped being so (0), in event order, over the archive
+   * horizon: attendance (SHIFTS.md) reads who was signed in when from it.
+   */
+  presence: [number, 0 | 1][];
+}
+
+/** A day's roster as published (the last one for a date wins). */
+export interface RosterRec {
+  entries: { agentId: string; name: string | null; shift: string; seat: string | null }[];
+  by: string;
+  at: number;
+}
+
+/** A handover (交接班) record: the outgoing lead's submission and the incoming lead's acceptance. */
+export interface HandoverRec {
+  handoverId: string;
+  /** the boundary: the incoming shift's start */
+  shiftStart: number;
+  by: string;
+  at: number;
+  notes: string;
+  openItems: { missedCalls: string[]; incidents: string[]; alerts: string[] };
+  acceptedBy: string | null;
+  acceptedAt: number | null;
+  acceptNotes: string | null;
 }
 
 /**
@@ -209,6 +235,12 @@ export interface State {
   noAgentSince: Map<string, number>;
   /** per local day (its start), per agent: that day's figures */
   agentDays: Map<number, Map<string, AgentDaySums>>;
+  /** rosters by date (YYYY-MM-DD) */
+  rosters: Map<string, RosterRec>;
+  /** handover records by id (one per boundary: a newer submission replaces one not yet accepted) */
+  handovers: Map<string, HandoverRec>;
+  /** per 30-minute interval (its start): the time agents spent signed in in it, summed (ms), for staffing */
+  signedInByInterval: Map<number, number>;
   /**
    * Days that start before this instant are not (wholly) here: pruned (and archived), or cut off
    * because the state was replayed from a log trimmed at this point. They are the archive's.
@@ -226,7 +258,7 @@ export interface State {
 }
 
 /** Bumped whenever the shape changes: a snapshot of another version is not loaded (the node replays). */
-export const STATE_VERSION = 5;
+export const STATE_VERSION = 6;
 
 /**
  * The settings the reducer's running totals depend on (time zone, shifts, the two thresholds that
@@ -270,6 +302,9 @@ export function emptyState(config: CenterConfig): State {
     seats: new Map(),
     noAgentSince: new Map(),
     agentDays: new Map(),
+    rosters: new Map(),
+    handovers: new Map(),
+    signedInByInterval: new Map(),
     historyFrom: 0,
     forgottenCalls: new Map(),
     seen: { ids: [], at: [] },
@@ -279,7 +314,7 @@ export function emptyState(config: CenterConfig): State {
   };
 }
 
-const MAP_FIELDS = ['agents', 'calls', 'missed', 'ticketIds', 'categoriesByDay', 'incidents', 'alertAcks', 'seats', 'noAgentSince', 'forgottenCalls'] as const;
+const MAP_FIELDS = ['agents', 'calls', 'missed', 'ticketIds', 'categoriesByDay', 'incidents', 'alertAcks', 'seats', 'noAgentSince', 'forgottenCalls', 'rosters', 'handovers', 'signedInByInterval'] as const;
 const WINDOW_FIELDS = ['days', 'shifts', 'intervals'] as const;
 
 /** The state as JSON text (maps and sets as arrays), for the snapshot store. */

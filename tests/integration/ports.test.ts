@@ -199,8 +199,10 @@ function dayRecord(date: string, n: number): DayArchive {
         ],
         callbacks: n,
         violations: { rona: 1, not_signed_in: 0, busy_too_long: 1, restricted_window: n },
+        attendance: { late: n, absent: 0, leftEarly: 1 },
       },
     ],
+    handovers: [],
   };
 }
 

@@ -510,7 +510,7 @@ const W_TOTAL: WindowStats = {
  *      inc4 urgent, never acknowledged, deadline 20:02 < day's end → late  ⇒ raised 2, major 1, late 2
  *   D4 inc3 urgent raised 11:59:00, deadline 12:01:00 not yet passed at 12:00:00 → raised 1, major 0, late 0
  */
-const ROW_D0: DayRow = { date: D0, ...W_ZERO, intervals: [], categories: CATS0, callbacks: { missed: 0, returned: 0, returnedLate: 0 }, incidents: { raised: 0, major: 0, lateAcknowledgements: 0 } };
+const ROW_D0: DayRow = { date: D0, ...W_ZERO, intervals: [], categories: CATS0, callbacks: { missed: 0, returned: 0, returnedLate: 0 }, incidents: { raised: 0, major: 0, lateAcknowledgements: 0 }, handovers: [] };
 const ROW_D1: DayRow = {
   date: D1,
   ...W_D1,
@@ -518,6 +518,7 @@ const ROW_D1: DayRow = {
   categories: { ...CATS0, sanitation: 1, gas_heating: 1, illegal_construction: 1 },
   callbacks: { missed: 2, returned: 2, returnedLate: 1 },
   incidents: { raised: 0, major: 0, lateAcknowledgements: 0 },
+  handovers: [],
 };
 const ROW_D2: DayRow = {
   date: D2,
@@ -526,6 +527,7 @@ const ROW_D2: DayRow = {
   categories: { ...CATS0, city_order: 2, municipal: 1 },
   callbacks: { missed: 3, returned: 2, returnedLate: 0 },
   incidents: { raised: 1, major: 0, lateAcknowledgements: 0 },
+  handovers: [],
 };
 const ROW_D3: DayRow = {
   date: D3,
@@ -534,6 +536,7 @@ const ROW_D3: DayRow = {
   categories: { ...CATS0, other: 1 },
   callbacks: { missed: 0, returned: 0, returnedLate: 0 },
   incidents: { raised: 2, major: 1, lateAcknowledgements: 2 },
+  handovers: [],
 };
 const ROW_D4: DayRow = {
   date: D4,
@@ -543,6 +546,7 @@ const ROW_D4: DayRow = {
   categories: { ...CATS0, landscaping: 1 },
   callbacks: { missed: 0, returned: 0, returnedLate: 0 },
   incidents: { raised: 1, major: 0, lateAcknowledgements: 0 },
+  handovers: [],
 };
 
 /*
@@ -574,6 +578,7 @@ const A1001_D1: AgentRow = {
   occupancy: 720 / 13080,
   callbacks: 2,
   violations: { ...V0, busy_too_long: 1 },
+  attendance: { late: 0, absent: 0, leftEarly: 0 },
 };
 /*
  * 1001, D3 (signed in 09:31:00 → 11:00:00 = 1 h 29 min = 5340)
@@ -601,6 +606,7 @@ const A1001_D3: AgentRow = {
   occupancy: 300 / 4140,
   callbacks: 0,
   violations: { ...V0, rona: 2 },
+  attendance: { late: 0, absent: 0, leftEarly: 0 },
 };
 /*
  * 1001, D4 (today; signed in 08:52:00 → now 12:00:00 = 3 h 08 min = 11280, the spell it is in counts up to now)
@@ -627,6 +633,7 @@ const A1001_D4: AgentRow & { partial: true } = {
   occupancy: 420 / 11280,
   callbacks: 0,
   violations: V0,
+  attendance: { late: 0, absent: 0, leftEarly: 0 },
 };
 /*
  * 1001 over D0…D4: answered 2+1+2 = 5; ronas 2; talk 600+240+360 = 1200; wrap-up 120+60+60 = 240;
@@ -651,6 +658,7 @@ const A1001: AgentRow = {
   occupancy: 1440 / 28500,
   callbacks: 2,
   violations: { ...V0, rona: 2, busy_too_long: 1 },
+  attendance: { late: 0, absent: 0, leftEarly: 0 },
 };
 /*
  * 1002 李四, D1 only (signed in 08:47:00 → 15:40:00 = 6 h 53 min = 24780)
@@ -678,6 +686,7 @@ const A1002: AgentRow = {
   occupancy: 240 / 23780,
   callbacks: 0,
   violations: { rona: 0, not_signed_in: 1, busy_too_long: 1, restricted_window: 1 },
+  attendance: { late: 0, absent: 0, leftEarly: 0 },
 };
 /*
  * 1003 王五, signed in across midnight, D2 15:58:00 → D3 02:00:00
@@ -707,6 +716,7 @@ const A1003_D2: AgentRow = {
   occupancy: 360 / 28920,
   callbacks: 0,
   violations: V0,
+  attendance: { late: 0, absent: 0, leftEarly: 0 },
 };
 const A1003_D3: AgentRow = {
   agentId: '1003',
@@ -724,6 +734,7 @@ const A1003_D3: AgentRow = {
   occupancy: 0,
   callbacks: 1,
   violations: V0,
+  attendance: { late: 0, absent: 0, leftEarly: 0 },
 };
 const A1003: AgentRow = {
   agentId: '1003',
@@ -741,6 +752,7 @@ const A1003: AgentRow = {
   occupancy: 360 / 36120,
   callbacks: 1,
   violations: V0,
+  attendance: { late: 0, absent: 0, leftEarly: 0 },
 };
 /*
  * 1004 赵六, D2 only (signed in 10:01:00 → 15:45:00 = 5 h 44 min = 20640)
@@ -768,6 +780,7 @@ const A1004: AgentRow = {
   occupancy: 720 / 20640,
   callbacks: 1,
   violations: { ...V0, rona: 1 },
+  attendance: { late: 0, absent: 0, leftEarly: 0 },
 };
 
 // ═════════════════════════ the assertions ═════════════════════════
@@ -1013,6 +1026,7 @@ describe('reports over a hand-computed multi-day scenario (issue 11)', () => {
         occupancy: 1020 / 17220,
         callbacks: 2,
         violations: { ...V0, rona: 2, busy_too_long: 1 },
+        attendance: { late: 0, absent: 0, leftEarly: 0 },
       }),
     );
     expect(norm(rows[1]), '1002 archived').toEqual(norm(A1002));

@@ -49,6 +49,12 @@ const PARAMS: Record<AlertRule, AlertParams> = {
   incident_director_pending: { incidentId: 'inc-1', title: '室外燃气泄漏', severity: 'major' },
   incident_report_overdue: { incidentId: 'inc-1', title: '室外燃气泄漏', severity: 'major', dueMin: 60 },
   service_level_low: { serviceLevel: 0.571, target: 0.8 },
+  late_signin: { agentId: '3002', name: '李娜', shift: '早班', at: '08:00' },
+  absent: { agentId: '3002', name: '李娜', shift: '早班', minutes: 30 },
+  left_early: { agentId: '3004', name: null, shift: '中班', action: 'signout' },
+  handover_not_submitted: { shift: '早班', at: '08:00' },
+  handover_unaccepted: { shift: '早班', at: '08:00', minutes: 15 },
+  understaffed: { at: '10:00', signedIn: 8, required: 11 },
 };
 
 /** The text with every string figure that is itself Chinese (a name, a title) taken out. */

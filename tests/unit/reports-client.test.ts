@@ -137,6 +137,7 @@ function agent(agentId: string, over: Partial<AgentRow> = {}): AgentRow {
     occupancy: null,
     callbacks: 0,
     violations: { rona: 0, not_signed_in: 0, busy_too_long: 0, restricted_window: 0 },
+    attendance: { late: 0, absent: 0, leftEarly: 0 },
     ...over,
   };
 }
@@ -241,6 +242,7 @@ function day(date: string, over: Partial<DayRow> = {}): DayRow {
     categories: { city_order: 0, sanitation: 0, landscaping: 0, municipal: 0, illegal_construction: 0, gas_heating: 0, other: 0 },
     callbacks: { missed: 2, returned: 1, returnedLate: 1 },
     incidents: { raised: 1, major: 0, lateAcknowledgements: 0 },
+    handovers: [],
     ...over,
   };
 }

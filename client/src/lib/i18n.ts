@@ -143,6 +143,12 @@ const zh = {
   rule_incident_director_pending: '重大事件主任未确认',
   rule_incident_report_overdue: '书面报告超时',
   rule_service_level_low: '本班接通率偏低',
+  rule_late_signin: '未按时签入',
+  rule_absent: '缺勤',
+  rule_left_early: '早退',
+  rule_handover_not_submitted: '交接班记录未提交',
+  rule_handover_unaccepted: '交接班记录未签收',
+  rule_understaffed: '在岗人数不足',
 
   // wall additions
   kpiSlToday: '今日15秒接通率',
@@ -573,6 +579,12 @@ const en: Record<MessageKey, string> = {
   rule_incident_director_pending: 'Director has not acknowledged',
   rule_incident_report_overdue: 'Written report overdue',
   rule_service_level_low: 'Shift service level low',
+  rule_late_signin: 'Late sign-in',
+  rule_absent: 'Absent',
+  rule_left_early: 'Left early',
+  rule_handover_not_submitted: 'Handover not submitted',
+  rule_handover_unaccepted: 'Handover not accepted',
+  rule_understaffed: 'Understaffed',
 
   kpiSlToday: 'SL 15 s today',
   kpiSlShift: 'SL 15 s shift',

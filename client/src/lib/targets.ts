@@ -25,6 +25,9 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   incidentDirectorAckSec: 600,
   incidentReportDueMin: 60,
   serviceLevelTarget: 0.8,
+  absentAfterMin: 30,
+  handoverOpenMin: 30,
+  handoverAcceptMin: 15,
 };
 
 /** Answer rate is not configurable (METRICS.md): green ≥ 95 %, amber ≥ 90 %. */
