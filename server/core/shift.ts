@@ -29,7 +29,7 @@ export function rosterOf(state: State, shift: ShiftWindow, tz: string): RosterRe
   return roster.entries.filter((e) => e.shift === shift.name && !seen.has(e.agentId) && seen.add(e.agentId));
 }
 
-/** How one rostered agent kept one shift, as of `upTo` (≤ the shift's end). */
+/** How one rostered agent kept one shift, as of `upTo` (its presence read up to the shift's end at the latest). */
 export interface AgentShift {
   /** signed in at the shift's start (on time) */
   onTime: boolean;
@@ -105,12 +105,15 @@ export function attendanceOf(state: State, now: number, config: CenterConfig): A
     if (status === 'left_early') leftEarly.push(e.agentId);
     entries.push({ agentId: e.agentId, name: a?.name ?? e.name, seat: e.seat, status });
   }
-  // the outgoing shift's operators wait for their successors (第二十九条): not unscheduled meanwhile
-  const handover = now < shift.start + config.thresholds.restrictedWindowMin * MIN;
-  const previous = handover ? rosterOf(state, shiftAt(shift.start - 1, config), tz) : null;
-  const outgoing = new Set(previous?.map((e) => e.agentId) ?? []);
+  // the outgoing shift's operators wait for their successors (第二十九条): not unscheduled meanwhile.
+  // Fix (issue 12 tests): nor are the next shift's operators who sign in during the last
+  // restrictedWindowMin to be on time for it (the successor may sign in first, docs/rules.md).
+  const w = config.thresholds.restrictedWindowMin * MIN;
+  const previous = now < shift.start + w ? rosterOf(state, shiftAt(shift.start - 1, config), tz) : null;
+  const next = now >= shift.end - w ? rosterOf(state, shiftAt(shift.end, config), tz) : null;
+  const handingOver = new Set([...(previous ?? []), ...(next ?? [])].map((e) => e.agentId));
   const unscheduled: string[] = [];
-  for (const a of state.agents.values()) if (SIGNED_IN.has(a.state) && !rostered.has(a.id) && !outgoing.has(a.id)) unscheduled.push(a.id);
+  for (const a of state.agents.values()) if (SIGNED_IN.has(a.state) && !rostered.has(a.id) && !handingOver.has(a.id)) unscheduled.push(a.id);
   entries.sort((x, y) => byWorkNumber(x.agentId, y.agentId));
   for (const l of [late, absent, leftEarly, unscheduled]) l.sort(byWorkNumber);
   return { shift: shift.name, start: shift.start, end: shift.end, rostered: roster.length, present, late, absent, leftEarly, unscheduled, entries };
@@ -206,7 +209,7 @@ export interface AttendanceCounts {
   leftEarly: number;
 }
 
-/** Per agent, the attendance of the rostered shifts starting on the day, as of `now` (clipped to each shift's end). */
+/** Per agent, the attendance of the rostered shifts starting on the day, as of `now` (presence clipped to each shift's end). */
 export function attendanceCounts(state: State, dayStart: number, now: number, config: CenterConfig): Map<string, AttendanceCounts> {
   const tz = config.timeZone;
   const out = new Map<string, AttendanceCounts>();
@@ -216,10 +219,12 @@ export function attendanceCounts(state: State, dayStart: number, now: number, co
     const shift = shiftAt(start, config);
     const roster = rosterOf(state, shift, tz);
     if (!roster) continue;
-    const upTo = Math.min(now, shift.end);
+    // Fix (issue 12 tests): `now`, not `now` clipped to the shift's end: agentShift clips the
+    // presence itself, and a successor who takes the seat just after the end still makes the
+    // sign-out before it a handover (as restrictedEpisodes counts it), not leaving early.
     for (const e of roster) {
-      const x = agentShift(state.agents.get(e.agentId), shift, upTo, config);
-      const status = statusOf(x, shift, upTo, config);
+      const x = agentShift(state.agents.get(e.agentId), shift, now, config);
+      const status = statusOf(x, shift, now, config);
       let c = out.get(e.agentId);
       if (!c) out.set(e.agentId, (c = { late: 0, absent: 0, leftEarly: 0 }));
       if (x.firstIn !== null) c.late++;
