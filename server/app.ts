@@ -23,6 +23,7 @@ import { actionsRouter } from './adapters/http/actions';
 import { privacyRouter } from './adapters/http/privacy';
 import { reportsRouter } from './adapters/http/reports';
 import { feedsRouter } from './adapters/http/feeds';
+import { shiftsRouter } from './adapters/http/shifts';
 import { attachRealtime, type Realtime } from './adapters/realtime/socket';
 
 export interface AppPorts {
@@ -125,6 +126,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
       privacyRouter({ replica, tokens, audit: ports.audit, clock, timeZone: o.config.timeZone }),
       reportsRouter({ reports, tokens, clock, config: o.config }),
       feedsRouter({ store: feedStore, monitor: feeds, ingestToken: o.ingestToken, tokens, ttlMs: o.feedTtlMs }),
+      shiftsRouter({ log: ports.log, replica, view, tokens, audit: ports.audit, clock, config: o.config, reports, staffing }),
     ],
     ready: async () => {
       if (!replica.connected) return { ok: false, reason: 'event log unreachable' };

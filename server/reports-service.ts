@@ -24,7 +24,8 @@ export interface DayRange {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function dayStartOf(text: string, tz: string): number | null {
+/** The local midnight starting the day `text` (YYYY-MM-DD, a real date of the years 2000–2999), or null. */
+export function dayStartOf(text: string, tz: string): number | null {
   const m = DATE.exec(text);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

@@ -23,7 +23,7 @@ export interface JsonBodyOptions {
 }
 
 /** The charset parameter of the Content-Type, lower case, or null. */
-function charsetOf(req: Request): string | null {
+export function charsetOf(req: Request): string | null {
   const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(req.get('content-type') ?? '');
   return m ? m[1]!.toLowerCase() : null;
 }

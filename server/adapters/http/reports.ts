@@ -6,7 +6,7 @@
  * `GET /api/v1/export/day.csv?date=` is the older one-day export, kept as an alias in its own layout
  * (intervals, the day, categories) for the spreadsheets built on it; it now reaches any archived day.
  */
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { CenterConfig } from '../../../shared/config';
 import { CATEGORIES } from '../../../shared/events';
 import { VIOLATION_RULES, type AgentRow, type DayRow } from '../../../shared/reports';
@@ -14,7 +14,7 @@ import { localParts } from '../../../shared/time';
 import type { TokenService } from '../../auth';
 import type { Clock } from '../../ports';
 import { parseRange, type DayRange, type ReportsService } from '../../reports-service';
-import { csvDocument, num, pct } from './csv';
+import { num, pct, responseFormat, sendCsv } from './csv';
 import { sendError } from './errors';
 import { requireRole } from './guard';
 
@@ -66,10 +66,6 @@ function agentCells(a: AgentRow): unknown[] {
   ];
 }
 
-function sendCsv(res: Response, filename: string, rows: unknown[][]): void {
-  res.set('Cache-Control', 'no-store').type('text/csv; charset=utf-8').attachment(filename).send(csvDocument(rows));
-}
-
 export function reportsRouter(d: { reports: ReportsService; tokens: TokenService; clock: Clock; config: CenterConfig }): Router {
   const r = Router();
   const guard = requireRole(d.tokens, 'lead', 'director', 'admin');
@@ -83,16 +79,9 @@ export function reportsRouter(d: { reports: ReportsService; tokens: TokenService
     }
     return x;
   };
-  /** format=csv or JSON (absent or format=json); anything else is 400 */
-  const format = (req: Request, res: Response): 'csv' | 'json' | null => {
-    const f = req.query.format ?? 'json';
-    if (f === 'csv' || f === 'json') return f;
-    sendError(res, 400, 'invalid_format', 'format must be csv or json');
-    return null;
-  };
 
   r.get('/api/v1/reports/days', guard, async (req, res) => {
-    const f = format(req, res);
+    const f = responseFormat(req, res);
     const x = f && range(req.query.from, req.query.to, res);
     if (!x) return;
     const report = await d.reports.days(x);
@@ -101,7 +90,7 @@ export function reportsRouter(d: { reports: ReportsService; tokens: TokenService
   });
 
   r.get('/api/v1/reports/agents', guard, async (req, res) => {
-    const f = format(req, res);
+    const f = responseFormat(req, res);
     const x = f && range(req.query.from, req.query.to, res);
     if (!x) return;
     const report = await d.reports.agents(x);
@@ -110,7 +99,7 @@ export function reportsRouter(d: { reports: ReportsService; tokens: TokenService
   });
 
   r.get('/api/v1/reports/agents/:agentId', guard, async (req, res) => {
-    const f = format(req, res);
+    const f = responseFormat(req, res);
     const x = f && range(req.query.from, req.query.to, res);
     if (!x) return;
     const agentId = String(req.params.agentId);
