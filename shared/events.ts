@@ -101,7 +101,13 @@ export const incidentResolved = event('incident.resolved', { incidentId: id, by:
 export const alertAcknowledged = event('alert.acknowledged', { alertId: code(300), by: name, note: text.optional() });
 
 /** `YYYY-MM-DD`: a day of the center's time zone. */
-export const dateSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD');
+export const dateSchema = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD')
+  .refine((d) => {
+    const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+    return day <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  }, 'is not a day of the calendar');
 /** Notes may be empty (nothing to add); invisible characters are removed. */
 const notes = z.string().max(4000).transform(stripInvisible);
 

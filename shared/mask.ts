@@ -10,3 +10,16 @@ export function maskCaller(raw: string): string {
   if (digits.length <= 7) return '*'.repeat(Math.max(digits.length - 2, 0)) + digits.slice(-2);
   return digits.slice(0, 3) + '*'.repeat(digits.length - 7) + digits.slice(-4);
 }
+
+/** A run of digits that may be a phone number: 7 or more digits, maybe with a leading + and dashes or spaces inside. */
+const NUMBER_RUN = /\+?\d(?:[\d -]*\d)?/g;
+/** …but a date (2026-11-30) is not one */
+const DATE = /^\d{4}-\d{1,2}-\d{1,2}$/;
+
+/**
+ * Free text a person typed (a handover note: "待回拨 13812345678") with every phone-like number in it
+ * masked as `maskCaller` does; shorter figures ("3 件", "08:00") and dates stay as they are.
+ */
+export function maskNumbersIn(text: string): string {
+  return text.replace(NUMBER_RUN, (run) => (run.replace(/\D/g, '').length >= 7 && !DATE.test(run) ? maskCaller(run) : run));
+}

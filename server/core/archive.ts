@@ -15,6 +15,7 @@ import { endOfDay, localDate, startOfDay } from '../../shared/time';
 import { leadAckDeadline } from './incidents';
 import { emptySums } from './metrics';
 import type { AgentDaySums, AgentRec, RestrictedRec, State, WindowSums } from './state';
+import { maskNumbersIn } from '../../shared/mask';
 import { attendanceCounts, type AttendanceCounts } from './shift';
 
 const MIN = 60_000;
@@ -237,11 +238,11 @@ export function dayArchive(state: State, dayStart: number, now: number, config: 
       handoverId: h.handoverId,
       submittedBy: h.by,
       submittedAt: h.at,
-      notes: h.notes,
+      notes: maskNumbersIn(h.notes),
       openItems: { missedCalls: h.openItems.missedCalls.length, incidents: h.openItems.incidents.length, alerts: h.openItems.alerts.length },
       acceptedBy: h.acceptedAt !== null && h.acceptedAt <= now ? h.acceptedBy : null,
       acceptedAt: h.acceptedAt !== null && h.acceptedAt <= now ? h.acceptedAt : null,
-      acceptNotes: h.acceptedAt !== null && h.acceptedAt <= now ? h.acceptNotes : null,
+      acceptNotes: h.acceptedAt !== null && h.acceptedAt <= now && h.acceptNotes !== null ? maskNumbersIn(h.acceptNotes) : null,
     });
   }
   handovers.sort((a, b) => a.boundary - b.boundary);

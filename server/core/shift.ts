@@ -6,6 +6,7 @@
 import type { CenterConfig } from '../../shared/config';
 import type { AlertParams, AlertView, AttendanceView, HandoverView, RosterView, StaffingInterval } from '../../shared/snapshot';
 import { endOfDay, intervalStarts, localDate as dateOf, localParts, shiftAt, shiftBoundaries, startOfDay, type ShiftWindow } from '../../shared/time';
+import { maskNumbersIn } from '../../shared/mask';
 import type { AgentRec, HandoverRec, RosterRec, State } from './state';
 
 const MIN = 60_000;
@@ -171,11 +172,12 @@ export function handoverView(state: State, now: number, config: CenterConfig): H
     handoverId: h?.handoverId ?? null,
     submittedBy: h?.by ?? null,
     submittedAt: h?.at ?? null,
-    notes: h?.notes ?? null,
+    // notes are free text a lead typed: a caller's number in them is masked like everywhere (第十条)
+    notes: h ? maskNumbersIn(h.notes) : null,
     openItems: h ? { missedCalls: [...h.openItems.missedCalls], incidents: [...h.openItems.incidents], alerts: [...h.openItems.alerts] } : null,
     acceptedBy: h?.acceptedBy ?? null,
     acceptedAt: h?.acceptedAt ?? null,
-    acceptNotes: h?.acceptNotes ?? null,
+    acceptNotes: h?.acceptNotes != null ? maskNumbersIn(h.acceptNotes) : null,
   };
 }
 
