@@ -24,6 +24,11 @@ const CODE_TEXT: ReadonlyMap<string, MessageKey> = new Map<string, MessageKey>([
   ['invalid_date', 'err_invalid_date'],
   ['reversed_range', 'err_reversed_range'],
   ['range_too_long', 'err_range_too_long'],
+  ['same_person', 'err_same_person'],
+  ['already_accepted', 'err_already_accepted'],
+  ['unknown_handover', 'err_unknown_handover'],
+  ['handover_accepted', 'err_handover_accepted'],
+  ['invalid_roster', 'err_invalid_roster'],
 ]);
 import { clearSession, personToken } from './token';
 
@@ -32,6 +37,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** a 400's `details` as the server sent them (the problems, one by one), else null */
+    readonly details: unknown = null,
   ) {
     super(message);
   }
@@ -44,8 +51,11 @@ export function goToLogin(): void {
 }
 
 export interface ApiOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** sent as JSON */
   body?: unknown;
+  /** sent as it is, with its media type (a CSV upload), instead of a JSON body */
+  text?: { body: string; type: string };
   /** skip the redirect to /login on 401 (sign-out) */
   allow401?: boolean;
 }
@@ -59,12 +69,13 @@ async function authorizedFetch(path: string, opts: ApiOptions, accept: string): 
   }
   const headers: Record<string, string> = { Accept: accept };
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  const body = opts.text ? opts.text.body : opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
+  if (body !== undefined) headers['Content-Type'] = opts.text ? opts.text.type : 'application/json';
   try {
     return await fetch(path, {
-      method: opts.method ?? (opts.body !== undefined ? 'POST' : 'GET'),
+      method: opts.method ?? (body !== undefined ? 'POST' : 'GET'),
       headers,
-      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      body,
       cache: 'no-store',
     });
   } catch {
@@ -83,7 +94,7 @@ async function failure(res: Response, opts: ApiOptions): Promise<ApiError> {
   } catch {
     data = null;
   }
-  const body = (data !== null && typeof data === 'object' ? data : {}) as { error?: unknown; message?: unknown };
+  const body = (data !== null && typeof data === 'object' ? data : {}) as { error?: unknown; message?: unknown; details?: unknown };
   const nested = body.error !== null && typeof body.error === 'object' ? (body.error as { code?: unknown; message?: unknown }) : null;
   const rawCode = nested ? nested.code : body.error;
   const rawText = nested ? nested.message : body.message;
@@ -97,7 +108,7 @@ async function failure(res: Response, opts: ApiOptions): Promise<ApiError> {
   const code = errCode ?? `http_${res.status}`;
   const serverText = errText ?? `${t('failed')} (HTTP ${res.status})`;
   const known = CODE_TEXT.get(code);
-  return new ApiError(res.status, code, known && lang !== 'en' ? `${t(known)}（${serverText}）` : serverText);
+  return new ApiError(res.status, code, known && lang !== 'en' ? `${t(known)}（${serverText}）` : serverText, body.details ?? null);
 }
 
 export async function api<T = unknown>(path: string, opts: ApiOptions = {}): Promise<T> {

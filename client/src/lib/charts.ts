@@ -38,6 +38,13 @@ export const CHART_COLORS = {
   category: '#8f7cf0',
   waiting: '#5fb4ff',
   waitingFill: 'rgba(95, 180, 255, 0.22)',
+  // staffing: agents required, rostered and signed in (lines), calls forecast (bars), now
+  required: '#ffbf2e',
+  rostered: '#c9a7ff',
+  signedIn: '#2fd27a',
+  forecast: '#34507f',
+  nowFill: 'rgba(95, 180, 255, 0.1)',
+  nowStroke: '#5fb4ff',
 };
 
 /**
@@ -139,6 +146,49 @@ export const barValueLabels: Plugin<'bar'> = {
         ctx.fillText(String(v), x, y - opts.size * 0.15);
       });
     });
+    ctx.restore();
+  },
+};
+
+/**
+ * Shades one category of the x axis behind the data, with dashed edges and a word over it: the
+ * interval we are in now. Options under `plugins.currentBand`: `{ index, fill, stroke, label, size }`
+ * (index -1: none).
+ */
+export const currentBand: Plugin<'bar'> = {
+  id: 'currentBand',
+  beforeDatasetsDraw(chart) {
+    const opts = (chart.options.plugins as Record<string, unknown> | undefined)?.currentBand as
+      | { index: number; fill: string; stroke: string; label: string; size: number }
+      | undefined;
+    const x = chart.scales.x;
+    const n = chart.data.labels?.length ?? 0;
+    if (!opts || !x || opts.index < 0 || opts.index >= n) return;
+    const step = n > 1 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0)) : chart.chartArea.width;
+    const mid = x.getPixelForValue(opts.index);
+    const { top, bottom } = chart.chartArea;
+    const { ctx } = chart;
+    ctx.save();
+    ctx.fillStyle = opts.fill;
+    ctx.fillRect(mid - step / 2, top, step, bottom - top);
+    // its two edges dashed: a band, not one more bar
+    ctx.strokeStyle = opts.stroke;
+    ctx.lineWidth = Math.max(1, opts.size * 0.1);
+    ctx.setLineDash([opts.size * 0.3, opts.size * 0.25]);
+    ctx.beginPath();
+    for (const x of [mid - step / 2, mid + step / 2]) {
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, bottom);
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+    if (opts.label) {
+      ctx.font = `700 ${opts.size}px ${FONT_FAMILY}`;
+      ctx.fillStyle = opts.stroke;
+      ctx.textAlign = mid > chart.chartArea.right - opts.size * 3 ? 'right' : mid < chart.chartArea.left + opts.size * 3 ? 'left' : 'center';
+      ctx.textBaseline = 'bottom';
+      ctx.fillText(opts.label, mid, top - opts.size * 0.1);
+    }
     ctx.restore();
   },
 };
