@@ -33,6 +33,16 @@ export function violationList(v: Violations): { rule: (typeof VIOLATION_RULES)[n
   return VIOLATION_RULES.filter((rule) => (v[rule] ?? 0) > 0).map((rule) => ({ rule, count: v[rule] }));
 }
 
+/** The attendance columns (SHIFTS.md): signed in late, absent, left early. */
+export type AttendanceColumn = keyof AgentRow['attendance'];
+
+export const isAttendanceColumn = (c: string): c is AttendanceColumn => c === 'late' || c === 'absent' || c === 'leftEarly';
+
+/** An agent's count of one attendance kind (0 in rows from before the roster was kept). */
+export function attendanceCount(a: Pick<AgentRow, 'attendance'>, c: AttendanceColumn): number {
+  return a.attendance?.[c] ?? 0;
+}
+
 /** The agents table's sortable columns, in display order. */
 export const AGENT_COLUMNS = [
   'agentId',
@@ -48,6 +58,9 @@ export const AGENT_COLUMNS = [
   'occupancy',
   'callbacks',
   'violations',
+  'late',
+  'absent',
+  'leftEarly',
 ] as const;
 export type AgentColumn = (typeof AGENT_COLUMNS)[number];
 export type SortDir = 'asc' | 'desc';
@@ -61,6 +74,7 @@ const TEXT_COLUMNS: ReadonlySet<AgentColumn> = new Set(['agentId', 'name']);
 /** The value a column sorts by: text, a number, or null (no value: always last). */
 function sortValue(a: AgentRow, c: AgentColumn): string | number | null {
   if (c === 'violations') return violationTotal(a.violations);
+  if (isAttendanceColumn(c)) return attendanceCount(a, c);
   const v = a[c];
   return typeof v === 'string' || typeof v === 'number' ? v : null;
 }
