@@ -48,6 +48,14 @@ export function parseRange(from: unknown, to: unknown, tz: string, now: number):
   return { from: from as string, to: to as string, days: days.filter((d) => d <= today) };
 }
 
+/** The names the rosters give (the newest roster first): for an operator rostered but never logged in. */
+function rosterNames(state: State): Map<string, string> {
+  const names = new Map<string, string>();
+  const dates = [...state.rosters.keys()].sort().reverse();
+  for (const d of dates) for (const e of state.rosters.get(d)!.entries) if (e.name && !names.has(e.agentId)) names.set(e.agentId, e.name);
+  return names;
+}
+
 export class ReportsService {
   constructor(
     private readonly state: () => State,
@@ -97,7 +105,7 @@ export class ReportsService {
       timeZone: this.config.timeZone,
       agents: agentTotals(
         recs.map((r) => r.day),
-        (id) => state.agents.get(id)?.name ?? null,
+        (id) => state.agents.get(id)?.name ?? rosterNames(state).get(id) ?? null,
       ),
     };
   }
@@ -109,7 +117,7 @@ export class ReportsService {
       recs.map((r) => r.day),
       agentId,
     );
-    const live = this.state().agents.get(agentId)?.name ?? null;
+    const live = this.state().agents.get(agentId)?.name ?? rosterNames(this.state()).get(agentId) ?? null;
     const name = live ?? rows.findLast((r) => r.row.name !== null)?.row.name ?? null;
     return {
       from: range.from,

@@ -52,6 +52,8 @@ export interface ShiftsDeps extends ActionDeps {
 export interface RosterIssue {
   line: number | null;
   field: string;
+  /** what is wrong, for a screen to say in its language: not_utf8, csv_syntax, bad_header, too_many_cells, bad_body, bad_entry, required, invalid, unknown_shift, duplicate_agent, invalid_date, too_many_lines */
+  code: string;
   message: string;
 }
 
@@ -63,19 +65,19 @@ type RawLine = { line: number; agentId: unknown; name: unknown; shift: unknown; 
 function csvLines(text: string, issues: RosterIssue[]): RawLine[] {
   // body-parser decodes bytes that are not UTF-8 (a GBK "CSV (逗号分隔)" file) to U+FFFD
   if (text.includes('\ufffd')) {
-    issues.push({ line: null, field: 'file', message: 'the file is not UTF-8: save it as "CSV UTF-8 (逗号分隔)"' });
+    issues.push({ line: null, field: 'file', code: 'not_utf8', message: 'the file is not UTF-8: save it as "CSV UTF-8 (逗号分隔)"' });
     return [];
   }
   const csv = parseCsv(text);
   if (!csv.ok) {
-    issues.push({ line: csv.row, field: 'file', message: csv.message });
+    issues.push({ line: csv.row, field: 'file', code: 'csv_syntax', message: csv.message });
     return [];
   }
   const [header, ...rows] = csv.rows;
   const cells = (header ?? []).map((c) => c.trim());
   while (cells.length > ROSTER_HEADER.length && cells.at(-1) === '') cells.pop();
   if (cells.join(',') !== ROSTER_HEADER.join(',')) {
-    issues.push({ line: 0, field: 'header', message: `the first line must be ${ROSTER_HEADER.join(',')}` });
+    issues.push({ line: 0, field: 'header', code: 'bad_header', message: `the first line must be ${ROSTER_HEADER.join(',')}` });
     return [];
   }
   const out: RawLine[] = [];
@@ -84,7 +86,7 @@ function csvLines(text: string, issues: RosterIssue[]): RawLine[] {
     // a blank row (Excel writes ",,," for one) is skipped; it still counts in the numbering
     if (row.every((c) => c.trim() === '')) return;
     if (row.slice(ROSTER_HEADER.length).some((c) => c.trim() !== '')) {
-      issues.push({ line, field: 'line', message: `more than ${ROSTER_HEADER.length} cells` });
+      issues.push({ line, field: 'line', code: 'too_many_cells', message: `more than ${ROSTER_HEADER.length} cells` });
       return;
     }
     out.push({ line, agentId: row[0] ?? '', name: row[1] ?? '', shift: row[2] ?? '', seat: row[3] ?? '' });
@@ -96,13 +98,13 @@ function csvLines(text: string, issues: RosterIssue[]): RawLine[] {
 function jsonLines(body: unknown, issues: RosterIssue[]): RawLine[] {
   const entries = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { entries?: unknown }).entries : undefined;
   if (!Array.isArray(entries)) {
-    issues.push({ line: null, field: 'entries', message: 'the body must be {"entries": [...]}' });
+    issues.push({ line: null, field: 'entries', code: 'bad_body', message: 'the body must be {"entries": [...]}' });
     return [];
   }
   const out: RawLine[] = [];
   entries.forEach((e: unknown, line) => {
     if (typeof e !== 'object' || e === null || Array.isArray(e)) {
-      issues.push({ line, field: 'entry', message: 'must be an object {agentId, name?, shift, seat?}' });
+      issues.push({ line, field: 'entry', code: 'bad_entry', message: 'must be an object {agentId, name?, shift, seat?}' });
       return;
     }
     // unknown fields are ignored, as in every other body
@@ -125,22 +127,22 @@ function rosterEntries(lines: RawLine[], config: CenterConfig, issues: RosterIss
   for (const raw of lines) {
     const x = { agentId: trim(raw.agentId), name: optional(raw.name), shift: trim(raw.shift), seat: optional(raw.seat) };
     const missing = (['agentId', 'shift'] as const).filter((f) => x[f] === undefined || x[f] === '');
-    for (const field of missing) issues.push({ line: raw.line, field, message: 'required' });
+    for (const field of missing) issues.push({ line: raw.line, field, code: 'required', message: 'required' });
     if (missing.length) continue;
     const r = rosterEntry.safeParse(x);
     if (!r.success) {
-      for (const i of r.error.issues) issues.push({ line: raw.line, field: i.path.map(String).join('.') || 'entry', message: i.message });
+      for (const i of r.error.issues) issues.push({ line: raw.line, field: i.path.map(String).join('.') || 'entry', code: 'invalid', message: i.message });
       continue;
     }
     const e = r.data;
     if (!shifts.includes(e.shift)) {
-      issues.push({ line: raw.line, field: 'shift', message: `unknown shift "${e.shift}": the shifts are ${shifts.join(', ')}` });
+      issues.push({ line: raw.line, field: 'shift', code: 'unknown_shift', message: `unknown shift "${e.shift}": the shifts are ${shifts.join(', ')}` });
       continue;
     }
     const key = `${e.agentId}\u0000${e.shift}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      issues.push({ line: raw.line, field: 'agentId', message: `${e.agentId} is already on ${e.shift} (line ${first})` });
+      issues.push({ line: raw.line, field: 'agentId', code: 'duplicate_agent', message: `${e.agentId} is already on ${e.shift} (line ${first})` });
       continue;
     }
     seen.set(key, raw.line);
@@ -226,11 +228,11 @@ export function shiftsRouter(d: ShiftsDeps): Router {
   r.put('/api/v1/roster/:date', publisher, rosterBody, async (req, res) => {
     const date = String(req.params.date);
     const issues: RosterIssue[] = [];
-    if (dayStartOf(date, tz) === null) issues.push({ line: null, field: 'date', message: 'must be a date YYYY-MM-DD' });
+    if (dayStartOf(date, tz) === null) issues.push({ line: null, field: 'date', code: 'invalid_date', message: 'must be a date YYYY-MM-DD' });
     const csv = Boolean(req.is('text/csv'));
     const lines = csv ? csvLines(typeof req.body === 'string' ? req.body : '', issues) : jsonLines(req.body, issues);
     if (lines.length > MAX_ROSTER_LINES) {
-      issues.push({ line: null, field: 'entries', message: `a roster has at most ${MAX_ROSTER_LINES} lines (this one ${lines.length})` });
+      issues.push({ line: null, field: 'entries', code: 'too_many_lines', message: `a roster has at most ${MAX_ROSTER_LINES} lines (this one ${lines.length})` });
     }
     const entries = lines.length > MAX_ROSTER_LINES ? [] : rosterEntries(lines, d.config, issues);
     if (issues.length) {
