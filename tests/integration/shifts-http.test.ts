@@ -125,36 +125,36 @@ describe('the roster', () => {
     expect(json.status).toBe(400);
     expect(json.body.error).toBe('invalid_roster');
     expect(json.body.details).toEqual([
-      { line: 1, field: 'shift', message: expect.stringContaining('unknown shift "午班"') },
-      { line: 2, field: 'agentId', message: expect.stringContaining('already on 早班') },
-      { line: 3, field: 'agentId', message: 'required' },
-      { line: 4, field: 'agentId', message: expect.stringContaining('zero-width') },
-      { line: 5, field: 'entry', message: expect.any(String) },
+      { line: 1, field: 'shift', code: 'unknown_shift', message: expect.stringContaining('unknown shift "午班"') },
+      { line: 2, field: 'agentId', code: 'duplicate_agent', message: expect.stringContaining('already on 早班') },
+      { line: 3, field: 'agentId', code: 'required', message: 'required' },
+      { line: 4, field: 'agentId', code: 'invalid', message: expect.stringContaining('zero-width') },
+      { line: 5, field: 'entry', code: expect.any(String), message: expect.any(String) },
     ]);
 
     const csv = await putRaw(node, `/api/v1/roster/${tomorrow}`, lead.token, '工号,姓名,班次,座席\r\n1001,张伟,早班,A01\r\n1002,王芳,夜 班,\r\n1001,张伟,早班,A03\r\n', 'text/csv');
     expect(csv.status).toBe(400);
     expect(csv.body.details).toEqual([
-      { line: 2, field: 'shift', message: expect.stringContaining('unknown shift') },
-      { line: 3, field: 'agentId', message: '1001 is already on 早班 (line 1)' },
+      { line: 2, field: 'shift', code: 'unknown_shift', message: expect.stringContaining('unknown shift') },
+      { line: 3, field: 'agentId', code: 'duplicate_agent', message: '1001 is already on 早班 (line 1)' },
     ]);
 
     const header = await putRaw(node, `/api/v1/roster/${tomorrow}`, lead.token, 'id,name,shift,seat\r\n1001,张伟,早班,A01\r\n', 'text/csv');
     expect(header.status).toBe(400);
-    expect(header.body).toMatchObject({ error: 'invalid_roster', details: [{ line: 0, field: 'header', message: 'the first line must be 工号,姓名,班次,座席' }] });
+    expect(header.body).toMatchObject({ error: 'invalid_roster', details: [{ line: 0, field: 'header', code: 'bad_header', message: 'the first line must be 工号,姓名,班次,座席' }] });
 
     const unclosed = await putRaw(node, `/api/v1/roster/${tomorrow}`, lead.token, '工号,姓名,班次,座席\r\n1001,"张伟,早班,A01\r\n', 'text/csv');
-    expect(unclosed.body.details).toEqual([{ line: 1, field: 'file', message: 'a quoted cell is not closed' }]);
+    expect(unclosed.body.details).toEqual([{ line: 1, field: 'file', code: 'csv_syntax', message: 'a quoted cell is not closed' }]);
 
     // a "CSV (逗号分隔)" file from a Chinese Excel is GBK, not UTF-8: 张伟 in GBK
     const gbk = Buffer.concat([Buffer.from('工号,姓名,班次,座席\r\n1001,', 'utf8'), Buffer.from([0xd5, 0xc5, 0xce, 0xb0]), Buffer.from(',早班,A01\r\n', 'utf8')]);
     const notUtf8 = await putRaw(node, `/api/v1/roster/${tomorrow}`, lead.token, gbk, 'text/csv');
-    expect(notUtf8.body.details).toEqual([{ line: null, field: 'file', message: expect.stringContaining('not UTF-8') }]);
+    expect(notUtf8.body.details).toEqual([{ line: null, field: 'file', code: 'not_utf8', message: expect.stringContaining('not UTF-8') }]);
 
     for (const date of ['2025-02-30', '2025-13-01', 'tomorrow', '1999-12-31']) {
       const bad = await put(date, { entries: [] });
       expect(bad.status, date).toBe(400);
-      expect(bad.body.details, date).toEqual([{ line: null, field: 'date', message: 'must be a date YYYY-MM-DD' }]);
+      expect(bad.body.details, date).toEqual([{ line: null, field: 'date', code: 'invalid_date', message: 'must be a date YYYY-MM-DD' }]);
     }
 
     const tooMany = await put(tomorrow, { entries: Array.from({ length: 5001 }, (_, i) => ({ agentId: String(10000 + i), shift: '早班' })) });
