@@ -159,9 +159,9 @@ describe('the roster', () => {
 
     const tooMany = await put(tomorrow, { entries: Array.from({ length: 5001 }, (_, i) => ({ agentId: String(10000 + i), shift: '早班' })) });
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body.details).toEqual([{ line: null, field: 'entries', message: expect.stringContaining('at most 5000') }]);
+    expect(tooMany.body.details).toEqual([{ line: null, field: 'entries', code: 'too_many_lines', message: expect.stringContaining('at most 5000') }]);
 
-    expect((await put(tomorrow, { rows: [] })).body.details).toEqual([{ line: null, field: 'entries', message: expect.any(String) }]);
+    expect((await put(tomorrow, { rows: [] })).body.details).toEqual([{ line: null, field: 'entries', code: 'bad_body', message: expect.any(String) }]);
     expect((await put(tomorrow, '{"entries": [')).body.error).toBe('invalid_json');
     const plain = await putRaw(node, `/api/v1/roster/${tomorrow}`, lead.token, '1001', 'text/plain');
     expect(plain.status).toBe(415);
