@@ -18,22 +18,24 @@ import { MemoryAccounts } from './adapters/memory/memory-accounts';
 import { MemoryAuditLog } from './adapters/memory/memory-audit-log';
 import { MemoryFeedStore } from './adapters/memory/memory-feed-store';
 import { hashPassword, sha256, TokenService } from './auth';
-import { startApp, type AppPorts } from './app';
+import { startApp, type AppPorts, type RunningApp } from './app';
 import { readSettings, SettingsError } from './env';
 import { createLogger } from './logger';
 import { CLIENT_DIR } from './paths';
 import { systemClock, type Accounts, type ArchiveStore, type Clock } from './ports';
-import { archiveHistory, startSimulator } from './simulator';
+import { archiveHistory, SHIFT_LEADS, startSimulator, type HandoverLookup } from './simulator';
 import { startOfDay } from '../shared/time';
 import { startAsteriskDemo, type AsteriskDemo } from './adapters/pbx/asterisk/demo-feed';
 
 const DEMO_PREFIX = 'hotline-demo:';
 /** simulated days before today archived at start, for /reports */
 const HISTORY_DAYS = 28;
+const LEAD_PASSWORD = 'demo-lead-12319';
+/** the simulated center's three 值班长 are these accounts: signed in as one, a lead finds their own shifts' handovers */
 const PEOPLE = [
-  { username: 'admin', password: 'demo-admin-12319', role: 'admin' as const, label: '管理员 admin' },
-  { username: 'zhang', password: 'demo-lead-12319', role: 'lead' as const, label: '值班长 lead' },
-  { username: 'liu', password: 'demo-director-12319', role: 'director' as const, label: '中心主任 director' },
+  { username: 'admin', password: 'demo-admin-12319', role: 'admin' as const },
+  ...SHIFT_LEADS.map((username) => ({ username, password: LEAD_PASSWORD, role: 'lead' as const })),
+  { username: 'liu', password: 'demo-director-12319', role: 'director' as const },
 ];
 
 async function clearPrefix(clients: RedisClients, prefix: string): Promise<void> {
@@ -89,6 +91,8 @@ async function main(): Promise<void> {
   }
   let ports: Omit<AppPorts, 'clock' | 'logger'> & { archive: ArchiveStore };
   let memoryLog: MemoryEventLog | null = null;
+  // the simulated clock when DEMO_SPEED ≠ 1 (set once the simulator runs)
+  let simNow: (() => number) | null = null;
   if (clients) {
     await clearPrefix(clients, settings.redisPrefix);
     console.log(`demo: using Redis at ${new URL(settings.redisUrl).host}, keys under "${settings.redisPrefix}" (cleared at start)`);
@@ -102,7 +106,8 @@ async function main(): Promise<void> {
     };
   } else {
     console.log(`demo: no Redis at ${new URL(settings.redisUrl).host}; running on an in-process event log (nothing is kept after exit)`);
-    memoryLog = new MemoryEventLog();
+    // stream IDs in simulated time, as the events: the reader judges an event's time against its ID
+    memoryLog = new MemoryEventLog({ now: () => Math.floor(simNow ? simNow() : Date.now()) });
     ports = { log: memoryLog, snapshots: new MemorySnapshotStore(), accounts: new MemoryAccounts(), audit: new MemoryAuditLog(), feeds: new MemoryFeedStore(), archive: new MemoryArchiveStore() };
   }
 
@@ -115,7 +120,14 @@ async function main(): Promise<void> {
   const history = await archiveHistory(ports.archive, { config: settings.config, seed, incidentsPerDay, todayStart, days: HISTORY_DAYS });
   await ports.log.trim(todayStart, todayStart);
   console.log(`demo: ${history.records.length} days of history archived in ${(history.ms / 1000).toFixed(1)} s`);
-  let simNow: (() => number) | null = null;
+  // a lead who hands over or signs at the screens: the simulated lead neither submits a second
+  // record for that boundary nor signs its own, but signs the person's (SimulationOptions.existingHandover)
+  let app: RunningApp | null = null;
+  const existingHandover: HandoverLookup = (boundary) => {
+    if (!app) return null;
+    for (const h of app.replica.state.handovers.values()) if (h.shiftStart === boundary) return { handoverId: h.handoverId, by: h.by, accepted: h.acceptedAt !== null };
+    return null;
+  };
   let pbxDemo: AsteriskDemo | null = null;
   if (feed === 'asterisk') {
     pbxDemo = await startAsteriskDemo({ log: ports.log, feeds: ports.feeds, now: () => Math.floor(simNow ? simNow() : Date.now()), speed, logger });
@@ -129,12 +141,16 @@ async function main(): Promise<void> {
     warmupFrom: 'midnight',
     incidentsPerDay,
     timeZone: settings.config.timeZone,
+    shifts: settings.config.shifts,
+    // a late sign-in in the shift in force, and a late operator and the whole handover at the next boundary
+    showcase: true,
+    existingHandover,
     onError: (err) => logger.warn({ err: String(err) }, 'simulator append failed; retrying'),
   });
   if (speed !== 1) simNow = () => sim.now();
   await sim.ready;
   const clock: Clock = speed === 1 ? systemClock : { now: () => Math.floor(sim.now()) };
-  const app = await startApp(
+  app = await startApp(
     { ...ports, clock, logger },
     {
       config: settings.config,
@@ -155,7 +171,7 @@ async function main(): Promise<void> {
       `  ${settings.config.centerName} — wallboard demo${speed !== 1 ? ` (simulated time ×${speed})` : ''}`,
       '',
       `  Wall (大屏):      ${base}/wall?token=${deviceToken}`,
-      `  Lead (值班长):    ${base}/login  →  zhang / demo-lead-12319`,
+      `  Lead (值班长):    ${base}/login  →  zhang / ${LEAD_PASSWORD}  (${SHIFT_LEADS.slice(1).join(', ')}: the other shift leads, same password)`,
       `  Director (主任):  ${base}/login  →  liu / demo-director-12319`,
       `  Admin (管理):     ${base}/login  →  admin / demo-admin-12319`,
       `  HTTP ingest:     POST ${base}/api/v1/events  (Authorization: Bearer ${settings.ingestToken})`,

@@ -40,7 +40,12 @@ export interface Agent extends StaffMember {
   call: Call | null;
   /** shift is over: take no new calls, sign out when free */
   leaving: boolean;
+  /** leaving a seat nobody takes over at the boundary: log out (the seat closes) instead of 签出 */
+  closing: boolean;
   shiftEnd: number;
+  /** at a handover: sign in by then even if the predecessor is still at the seat (第二十九条) */
+  signinBy: number | null;
+  deadline: Timer | null;
   pendingBreak: BreakPlan | null;
   /** the one pending step of the agent's own (sign-in, wrap-up end, break end, sign-out, logout) */
   timer: Timer | null;
@@ -96,6 +101,10 @@ export class CallCenter {
   private readonly seatOf = new Map<string, Agent>();
   private readonly seatWaiter = new Map<string, Agent>();
   private readonly recentCallers: string[] = [];
+  /** calls offered so far (a shift's count is the difference), for the handover notes */
+  offered = 0;
+  /** missed calls with a number, not yet returned: a handover's open items */
+  readonly pendingCallbacks = new Set<string>();
 
   constructor(
     private readonly ctx: SimContext,
@@ -110,7 +119,10 @@ export class CallCenter {
       since: ctx.now,
       call: null,
       leaving: false,
+      closing: false,
       shiftEnd: 0,
+      signinBy: null,
+      deadline: null,
       pendingBreak: null,
       timer: null,
       breakTimers: [],
@@ -128,16 +140,18 @@ export class CallCenter {
 
   /**
    * Logs the agent in at `at` for a shift ending at `shiftEnd`. If the seat is free the agent signs in
-   * after `freeSeatDelayMs`; if a colleague still sits there, right after that colleague signs out.
+   * after `freeSeatDelayMs`; if a colleague still sits there, right after that colleague signs out,
+   * and at the latest at `signinBy` (then both are signed in at the seat until the colleague leaves).
    */
-  scheduleLogin(agent: Agent, at: number, seat: string, shiftEnd: number, freeSeatDelayMs: number): void {
+  scheduleLogin(agent: Agent, at: number, seat: string, shiftEnd: number, freeSeatDelayMs: number, signinBy: number | null = null): void {
     agent.timer = this.ctx.at(at, () => {
       if (agent.state !== 'offline' || this.ctx.now >= shiftEnd) return;
-      set(agent, { state: 'logged_in', since: this.ctx.now, leaving: false, shiftEnd, rosterSeat: seat, pendingBreak: null, breakTimers: [] });
+      set(agent, { state: 'logged_in', since: this.ctx.now, leaving: false, closing: false, shiftEnd, rosterSeat: seat, pendingBreak: null, breakTimers: [], signinBy });
       this.ctx.emit('agent.login', { agentId: agent.id, name: agent.name });
       agent.timer = null;
       if (this.seatOf.has(seat)) this.seatWaiter.set(seat, agent);
       else agent.timer = this.ctx.after(freeSeatDelayMs, () => this.signin(agent));
+      if (signinBy !== null) agent.deadline = this.ctx.at(signinBy, () => this.signinNow(agent));
     });
   }
 
@@ -149,6 +163,23 @@ export class CallCenter {
       this.seatWaiter.set(seat, agent);
       return;
     }
+    this.seatIn(agent, seat);
+  }
+
+  /** The handover is due: the successor signs in beside a predecessor still finishing a call. */
+  private signinNow(agent: Agent): void {
+    agent.deadline = null;
+    const seat = agent.rosterSeat;
+    if (agent.state !== 'logged_in' || agent.leaving || !seat) return;
+    if (agent.timer) agent.timer.cancelled = true;
+    agent.timer = null;
+    if (this.seatWaiter.get(seat) === agent) this.seatWaiter.delete(seat);
+    this.seatIn(agent, seat);
+  }
+
+  private seatIn(agent: Agent, seat: string): void {
+    if (agent.deadline) agent.deadline.cancelled = true;
+    agent.deadline = null;
     this.seatOf.set(seat, agent);
     set(agent, { state: 'available', seat, since: this.ctx.now });
     this.ctx.emit('agent.signin', { agentId: agent.id, seat });
@@ -156,22 +187,38 @@ export class CallCenter {
     this.dispatch();
   }
 
-  /** The shift is over for this agent: no new calls; sign out as soon as the current work is done. */
-  startLeaving(agent: Agent): void {
+  /**
+   * The shift is over for this agent: no new calls; sign out as soon as the current work is done.
+   * `closing`: nobody takes the seat over, so the agent logs out at once (the seat closes with it).
+   */
+  startLeaving(agent: Agent, closing = false): void {
     if (agent.leaving) return;
     agent.leaving = true;
+    agent.closing = closing;
     agent.pendingBreak = null;
     for (const t of agent.breakTimers) t.cancelled = true;
     agent.breakTimers = [];
     if (agent.state === 'offline' || agent.state === 'logged_in') {
       if (agent.timer) agent.timer.cancelled = true;
+      if (agent.deadline) agent.deadline.cancelled = true;
       agent.timer = null;
+      agent.deadline = null;
       if (agent.rosterSeat && this.seatWaiter.get(agent.rosterSeat) === agent) this.seatWaiter.delete(agent.rosterSeat);
       if (agent.state === 'logged_in') agent.timer = this.ctx.after(this.ctx.rng.uniform(5, 60) * SEC, () => this.logout(agent));
     } else if (agent.state === 'available') {
-      agent.timer = this.ctx.after(this.ctx.rng.uniform(0, 15) * SEC, () => this.signout(agent));
+      agent.timer = this.ctx.after(this.ctx.rng.uniform(0, 15) * SEC, () => this.goOff(agent));
     }
     // ringing, talking, wrap-up or on a break: handled when that ends
+  }
+
+  /** A leaving agent is free: 签出 (or, closing the seat, log out). */
+  private goOff(agent: Agent): void {
+    if (!agent.closing) return this.signout(agent);
+    const seat = agent.seat;
+    agent.timer = null;
+    set(agent, { state: 'offline', seat: null, since: this.ctx.now });
+    this.ctx.emit('agent.logout', { agentId: agent.id });
+    this.releaseSeat(agent, seat);
   }
 
   private signout(agent: Agent): void {
@@ -179,12 +226,20 @@ export class CallCenter {
     set(agent, { state: 'logged_in', seat: null, since: this.ctx.now });
     this.ctx.emit('agent.signout', { agentId: agent.id });
     agent.timer = this.ctx.after(this.ctx.rng.uniform(10, 120) * SEC, () => this.logout(agent));
-    if (!seat) return;
+    this.releaseSeat(agent, seat);
+  }
+
+  /** The seat is free again (unless the successor already sits there): the one waiting for it takes it. */
+  private releaseSeat(agent: Agent, seat: string | null): void {
+    if (!seat || this.seatOf.get(seat) !== agent) return;
     this.seatOf.delete(seat);
     const next = this.seatWaiter.get(seat);
     if (next && next.state === 'logged_in' && !next.leaving) {
       this.seatWaiter.delete(seat);
-      next.timer = this.ctx.after(this.handoverGapMs(), () => this.signin(next));
+      // the handover gap, but not past the time the successor must be in
+      const gap = this.handoverGapMs();
+      const delay = next.signinBy === null ? gap : Math.min(gap, Math.max(0, next.signinBy - this.ctx.now));
+      next.timer = this.ctx.after(delay, () => this.signin(next));
     }
   }
 
@@ -229,7 +284,7 @@ export class CallCenter {
   /** The agent's wrap-up or break is over: sign out, go on a deferred break, or 示闲. */
   private settle(agent: Agent): void {
     agent.timer = null;
-    if (agent.leaving) return this.signout(agent);
+    if (agent.leaving) return this.goOff(agent);
     const plan = this.breakStillFits(agent);
     if (plan) return this.goBusy(agent, plan);
     set(agent, { state: 'available', since: this.ctx.now });
@@ -240,7 +295,7 @@ export class CallCenter {
   /** The agent went back to available without an event of its own (RONA, caller hung up while ringing). */
   private freed(agent: Agent): void {
     set(agent, { state: 'available', since: this.ctx.now, call: null });
-    if (agent.leaving) agent.timer = this.ctx.after(this.ctx.rng.uniform(0, 15) * SEC, () => this.signout(agent));
+    if (agent.leaving) agent.timer = this.ctx.after(this.ctx.rng.uniform(0, 15) * SEC, () => this.goOff(agent));
     else {
       const plan = this.breakStillFits(agent);
       if (plan) this.goBusy(agent, plan);
@@ -264,6 +319,7 @@ export class CallCenter {
       episode,
       transferred: false,
     };
+    this.offered++;
     ctx.emit('call.queued', { callId: call.id, queue: 'general', ...(call.caller ? { caller: call.caller } : {}) });
     this.waiting.push(call);
     call.abandonTimer = ctx.after(this.patienceMs(false), () => this.abandon(call));
@@ -404,6 +460,7 @@ export class CallCenter {
     const rng = this.ctx.rng;
     const r = rng.float();
     const delay = r < 0.86 ? rng.uniform(3, 25) : r < 0.95 ? rng.uniform(25, 29.5) : rng.uniform(32, 90);
+    this.pendingCallbacks.add(callId);
     this.ctx.after(delay * MIN, () => this.callBack(callId));
   }
 
@@ -414,6 +471,7 @@ export class CallCenter {
       return;
     }
     const agent = this.ctx.rng.pick(free);
+    this.pendingCallbacks.delete(callId);
     this.ctx.emit('callback.completed', { callId, agentId: agent.id, reached: this.ctx.rng.chance(P.callbackReached) });
   }
 

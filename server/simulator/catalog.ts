@@ -57,6 +57,8 @@ export function heZeLocation(rng: Random): string {
 /** One kind of urgent situation the hotline hears about (附件2 三.14, 十.2). */
 export interface IncidentTemplate {
   title: string;
+  /** who the hotline hands it to (a handover note names them) */
+  handler: string;
   category: Category;
   /** probability that it is `major` rather than `urgent` */
   majorShare: number;
@@ -69,6 +71,7 @@ export interface IncidentTemplate {
 export const INCIDENT_TEMPLATES: readonly IncidentTemplate[] = [
   {
     title: '室外燃气泄漏',
+    handler: '燃气公司',
     category: 'gas_heating',
     majorShare: 0.6,
     harm: ['现场有明显燃气味，周边约200户居民及沿街商铺受影响，暂无人员伤亡', '泄漏点位于人员密集路段，存在爆燃风险，暂无人员伤亡'],
@@ -78,6 +81,7 @@ export const INCIDENT_TEMPLATES: readonly IncidentTemplate[] = [
   },
   {
     title: '供水主管道爆裂',
+    handler: '自来水公司',
     category: 'municipal',
     majorShare: 0.5,
     harm: ['路面大量积水，周边3个小区约1500户停水，交通受阻', '爆管处路面局部塌陷，附近商户进水，暂无人员伤亡'],
@@ -87,6 +91,7 @@ export const INCIDENT_TEMPLATES: readonly IncidentTemplate[] = [
   },
   {
     title: '污水外溢',
+    handler: '排水管理单位',
     category: 'municipal',
     majorShare: 0.2,
     harm: ['污水漫溢至人行道和机动车道，气味较大，影响行人通行', '污水外溢进入沿街商铺门前，影响周边居民出行'],
@@ -96,6 +101,7 @@ export const INCIDENT_TEMPLATES: readonly IncidentTemplate[] = [
   },
   {
     title: '消防栓漏水',
+    handler: '供水部门',
     category: 'municipal',
     majorShare: 0.1,
     harm: ['消防栓持续喷水，路面积水结冰风险，影响交通', '消防栓损坏漏水，周边水压下降'],
@@ -105,6 +111,7 @@ export const INCIDENT_TEMPLATES: readonly IncidentTemplate[] = [
   },
   {
     title: '大面积停气',
+    handler: '燃气公司',
     category: 'gas_heating',
     majorShare: 0.7,
     harm: ['约3000户居民停气，正值用餐时段，群众反映集中', '片区燃气压力不足，多个小区无法正常用气'],
@@ -114,6 +121,7 @@ export const INCIDENT_TEMPLATES: readonly IncidentTemplate[] = [
   },
   {
     title: '暖气管道爆裂',
+    handler: '热力公司',
     category: 'gas_heating',
     majorShare: 0.4,
     harm: ['热水外涌形成积水和蒸汽，路段通行受阻，周边小区供暖中断', '爆管导致约800户供暖中断'],
@@ -123,6 +131,7 @@ export const INCIDENT_TEMPLATES: readonly IncidentTemplate[] = [
   },
   {
     title: '路面塌陷',
+    handler: '市政养护单位',
     category: 'municipal',
     majorShare: 0.5,
     harm: ['路面出现约2平方米塌陷坑，车辆通行存在安全隐患', '人行道塌陷，已有行人险些跌落'],
@@ -186,8 +195,51 @@ export const MAX_LOAD = (Math.max(...HOURLY) * 24) / HOURLY_SUM;
 export const BREAK_REASONS = { break: 60, meal: 25, training: 15 } as const;
 export type BreakReason = keyof typeof BREAK_REASONS;
 
-export const SHIFT_LEAD = '张值班长';
+/**
+ * The center's three 值班长, by the usernames the demo gives their accounts (server/demo.ts), so a
+ * person signed in as one of them finds their own name on the handovers and incidents of their shifts.
+ */
+export const SHIFT_LEADS = ['zhang', 'wang', 'zhao'] as const;
 export const DIRECTOR = '李主任';
+
+/** What a lead knows when writing the handover record (交接班记录) of a shift. */
+export interface HandoverFacts {
+  /** calls offered since the shift began, and per hour (null: the simulation did not see the shift) */
+  offered: number | null;
+  perHour: number | null;
+  /** incidents raised in the shift, or still open */
+  incidents: { title: string; handler: string; open: boolean }[];
+  /** missed calls not yet returned */
+  pendingCallbacks: number;
+  /** rostered operators who did not come, and who covered for them */
+  absent: { name: string; cover: string | null }[];
+  /** rostered operators who signed in late, and by how many minutes */
+  late: { name: string; minutes: number }[];
+}
+
+/** A short handover note in the words a lead would use, e.g. 本班次来电平稳，一起室外燃气泄漏已转交燃气公司处理，待回访2件。 */
+export function handoverNotes(rng: Random, f: HandoverFacts): string {
+  const parts: string[] = [];
+  if (f.offered === null || f.perHour === null) parts.push(rng.pick(['本班次来电平稳', '本班次话务平稳，无明显排队']));
+  else if (f.perHour < 15) parts.push(rng.pick(['夜间来电较少，运行平稳', '本班次来电量不大，各座席运行正常', '本班次话务量较少，无排队']));
+  else if (f.perHour < 60) parts.push(rng.pick(['本班次来电平稳', '本班次话务平稳，无明显排队', `本班次共受理来电${f.offered}个，运行正常`]));
+  else parts.push(rng.pick(['本班次来电量较大，高峰时段有短时排队', `本班次来电较多（${f.offered}个），排队已及时疏导`, '本班次话务繁忙，各座席满负荷运转']));
+  for (const i of f.incidents.slice(0, 2)) {
+    parts.push(
+      i.open
+        ? rng.pick([`一起${i.title}已转交${i.handler}处理`, `${i.title}一起仍在处置中，请接班后跟进`, `一起${i.title}正由${i.handler}抢修，需继续跟踪`])
+        : rng.pick([`一起${i.title}已处置完毕`, `${i.title}一起已办结`]),
+    );
+  }
+  for (const a of f.absent) parts.push(a.cover ? `${a.name}缺勤，由${a.cover}顶岗` : `${a.name}缺勤，本班少一人`);
+  for (const l of f.late.slice(0, 2)) parts.push(`${l.name}迟到约${l.minutes}分钟`);
+  if (f.pendingCallbacks > 0) parts.push(rng.pick([`待回访${f.pendingCallbacks}件`, `尚有${f.pendingCallbacks}个未接来电待回访`]));
+  else if (rng.chance(0.6)) parts.push(rng.pick(['未接来电均已回访', '无待回访来电']));
+  return parts.join('，') + '。';
+}
+
+/** The incoming lead's remark on signing the handover; often none. */
+export const ACCEPT_NOTES: readonly (string | null)[] = [null, null, null, '已核对，同意接班。', '已清点未结事项，接班。', '交接清楚，已接班。', '未结事项已逐项核对。'];
 
 /** Severity in the words of the written report. */
 export function severityZh(severity: IncidentSeverity): string {

@@ -28,7 +28,7 @@ const LEAD_IN_MS = 2 * HOUR;
  */
 const SETTLE_MS = 1 * HOUR;
 
-export interface HistoryOptions extends Omit<SimulationOptions, 'start' | 'timeZone'> {
+export interface HistoryOptions extends Omit<SimulationOptions, 'start' | 'timeZone' | 'shifts' | 'showcaseAt' | 'existingHandover'> {
   /** the center's configuration: its time zone makes the days, its thresholds the figures */
   config: CenterConfig;
   /** epoch ms of today's local midnight: the history ends there */
@@ -47,7 +47,7 @@ export function simulateHistory(options: HistoryOptions): DayArchive[] {
   const tz = config.timeZone;
   const p = localParts(todayStart, tz);
   const first = zonedEpoch(p.year, p.month, p.day - days, 0, tz);
-  const sim = createSimulation({ ...simOptions, start: first - LEAD_IN_MS, timeZone: tz });
+  const sim = createSimulation({ ...simOptions, start: first - LEAD_IN_MS, timeZone: tz, shifts: config.shifts });
   const reducer = new Reducer(config);
   let n = 0;
   const feedUntil = (t: number) => {

@@ -3,7 +3,7 @@
  * start ringing about it, the operator who takes the first such call raises the incident, and, when
  * `autoRespond` is on, a simulated shift lead and director walk it up the whole ladder.
  */
-import { DIRECTOR, heZeLocation, INCIDENT_TEMPLATES, SHIFT_LEAD, severityZh } from './catalog';
+import { DIRECTOR, heZeLocation, INCIDENT_TEMPLATES, severityZh } from './catalog';
 import type { CallCenter, Episode } from './call-center';
 import { HOUR, MIN, SEC, type SimContext } from './context';
 import { startOfDay, zonedEpoch } from '../../shared/time';
@@ -13,9 +13,23 @@ export interface IncidentDeskOptions {
   perDay: number;
   /** a simulated 值班长 (and 中心主任 for major ones) acknowledge, report and resolve */
   autoRespond: boolean;
+  /** the 值班长 on duty at an instant: that lead acts on the incident */
+  leadAt: (t: number) => string;
+}
+
+/** An incident as the leads know it, for the handover notes and open items. */
+export interface IncidentNote {
+  incidentId: string;
+  title: string;
+  handler: string;
+  raisedAt: number;
+  resolvedAt: number | null;
 }
 
 export class IncidentDesk {
+  /** the incidents raised lately (the last 50), oldest first */
+  readonly log: IncidentNote[] = [];
+
   constructor(
     private readonly ctx: SimContext,
     private readonly center: () => CallCenter,
@@ -70,6 +84,8 @@ export class IncidentDesk {
   /** Called by the hall when an operator raises the incident during a call about it. */
   raise(ep: Episode, callId: string, agentId: string): void {
     const { ctx } = this;
+    this.log.push({ incidentId: ep.incidentId, title: ep.template.title, handler: ep.template.handler, raisedAt: ctx.now, resolvedAt: null });
+    if (this.log.length > 50) this.log.shift();
     ctx.emit('incident.raised', {
       incidentId: ep.incidentId,
       title: ep.template.title,
@@ -91,7 +107,8 @@ export class IncidentDesk {
     const rng = ctx.rng;
     const id = ep.incidentId;
     const t = ep.template;
-    ctx.after(rng.uniform(30, 150) * SEC, () => ctx.emit('incident.acknowledged', { incidentId: id, by: SHIFT_LEAD, role: 'lead' }));
+    const lead = () => this.options.leadAt(ctx.now);
+    ctx.after(rng.uniform(30, 150) * SEC, () => ctx.emit('incident.acknowledged', { incidentId: id, by: lead(), role: 'lead' }));
     if (ep.severity === 'major') {
       ctx.after(rng.uniform(3, 14) * MIN, () => ctx.emit('incident.acknowledged', { incidentId: id, by: DIRECTOR, role: 'director' }));
     }
@@ -99,7 +116,7 @@ export class IncidentDesk {
     ctx.after(reportIn, () =>
       ctx.emit('incident.reported', {
         incidentId: id,
-        by: SHIFT_LEAD,
+        by: lead(),
         nature: `${ep.location}发生${t.title}，属${severityZh(ep.severity)}事件`,
         harm: rng.pick(t.harm),
         measures: rng.pick(t.measures),
@@ -107,6 +124,10 @@ export class IncidentDesk {
       }),
     );
     const resolveIn = Math.max(rng.uniform(20, 50) * MIN, reportIn + rng.uniform(2, 8) * MIN);
-    ctx.after(resolveIn, () => ctx.emit('incident.resolved', { incidentId: id, by: SHIFT_LEAD, note: t.note }));
+    ctx.after(resolveIn, () => {
+      const note = this.log.find((n) => n.incidentId === id);
+      if (note) note.resolvedAt = ctx.now;
+      ctx.emit('incident.resolved', { incidentId: id, by: lead(), note: t.note });
+    });
   }
 }

@@ -9,7 +9,7 @@ import { startOfDay } from '../../shared/time';
 import type { Clock, EventLog } from '../ports';
 import { createSimulation, type SimulationOptions } from './simulation';
 
-export interface SimulatorOptions extends Omit<SimulationOptions, 'start'> {
+export interface SimulatorOptions extends Omit<SimulationOptions, 'start' | 'showcaseAt'> {
   /** where the events go: only `append` is used */
   log: Pick<EventLog, 'append'>;
   /** the real clock the speed factor applies to */
@@ -29,6 +29,11 @@ export interface SimulatorOptions extends Omit<SimulationOptions, 'start'> {
   batchSize?: number;
   /** a failed append is retried on the next tick; this hears about the failure */
   onError?: (error: unknown) => void;
+  /**
+   * The demo's guarantees around the live start (SimulationOptions.showcaseAt): a late sign-in in
+   * the shift in force, and a late operator and the whole handover at the next boundary. Default false.
+   */
+  showcase?: boolean;
 }
 
 export interface SimulatorHandle {
@@ -42,7 +47,7 @@ export interface SimulatorHandle {
 
 /** Starts appending simulated events; returns at once (see `ready` for the warm-up). */
 export function startSimulator(options: SimulatorOptions): SimulatorHandle {
-  const { log, clock, speed = 1, tickMs = 200, batchSize = 1000, onError = () => {}, warmupFrom, start, ...simOptions } = options;
+  const { log, clock, speed = 1, tickMs = 200, batchSize = 1000, onError = () => {}, warmupFrom, start, showcase = false, ...simOptions } = options;
   if (!(speed > 0) || !Number.isFinite(speed)) throw new Error('speed must be a positive number');
   if (!(tickMs > 0)) throw new Error('tickMs must be positive');
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
@@ -51,7 +56,7 @@ export function startSimulator(options: SimulatorOptions): SimulatorHandle {
   const simStart = start ?? realStart;
   const from = warmupFrom === 'midnight' ? startOfDay(simStart, simOptions.timeZone ?? 'Asia/Shanghai') : (warmupFrom ?? simStart);
   if (from > simStart) throw new Error('warmupFrom must not be after start');
-  const sim = createSimulation({ ...simOptions, start: from });
+  const sim = createSimulation({ ...simOptions, start: from, ...(showcase ? { showcaseAt: simStart } : {}) });
   const now = () => simStart + (clock.now() - realStart) * speed;
 
   let pending: HotlineEvent[] = [];

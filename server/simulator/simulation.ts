@@ -4,13 +4,14 @@
  * time with nextUntil.
  */
 import type { HotlineEvent } from '../../shared/events';
-import { isValidTimeZone } from '../../shared/config';
+import { isValidTimeZone, type ShiftDef } from '../../shared/config';
 import { Arrivals } from './arrivals';
 import { CallCenter } from './call-center';
 import { SimContext } from './context';
 import { IncidentDesk } from './incidents';
 import { hashSeed } from './prng';
-import { buildStaff } from './roster';
+import { HandoverDesk, type HandoverLookup } from './handovers';
+import { buildStaff, SIM_SHIFTS } from './roster';
 import { ShiftPlanner } from './shifts';
 
 export interface SimulationOptions {
@@ -30,6 +31,18 @@ export interface SimulationOptions {
   autoRespond?: boolean;
   /** prefix of every event, call, ticket and incident id; default `sim-<seed>-<start in base 36>` */
   idPrefix?: string;
+  /** the center's shifts (CONFIG_FILE), sorted by start; default 夜班 00:00, 早班 08:00, 中班 16:00 */
+  shifts?: readonly ShiftDef[];
+  /**
+   * The live demo's start (epoch ms): the shift in force then has a late sign-in behind it, and the
+   * first boundary after it has a late operator and a handover submitted and accepted after it.
+   */
+  showcaseAt?: number;
+  /**
+   * What the wallboard already holds for a boundary's handover: a simulated lead does not submit a
+   * second one, and accepts the one there (a person's) instead of its own. Default: none (pure).
+   */
+  existingHandover?: HandoverLookup;
 }
 
 export interface Simulation {
@@ -54,14 +67,17 @@ export function createSimulation(options: SimulationOptions): Simulation {
 
   const idPrefix = options.idPrefix ?? `sim-${seed}-${start.toString(36)}`;
   const ctx = new SimContext(idPrefix, hashSeed(seed, 'run'), start, timeZone);
-  const staff = buildStaff(options.agents ?? 40, seed);
+  const shifts = options.shifts ?? SIM_SHIFTS;
+  if (shifts.length === 0 || shifts.some((s, i) => i > 0 && s.startMin <= shifts[i - 1]!.startMin)) throw new Error('shifts must be sorted by start, without duplicates');
+  const staff = buildStaff(options.agents ?? 40, seed, shifts);
 
-  const desk = new IncidentDesk(ctx, () => center, { perDay: incidentsPerDay, autoRespond: options.autoRespond ?? true });
+  const desk = new IncidentDesk(ctx, () => center, { perDay: incidentsPerDay, autoRespond: options.autoRespond ?? true, leadAt: (t) => planner.leadAt(t) });
   const center: CallCenter = new CallCenter(ctx, staff.members, {
     raise: (ep, callId, agentId) => desk.raise(ep, callId, agentId),
     signedIn: (agent) => planner.planBreaks(agent),
   });
-  const planner = new ShiftPlanner(ctx, center, staff);
+  const planner: ShiftPlanner = new ShiftPlanner(ctx, center, staff, shifts, seed, () => handovers, options.showcaseAt);
+  const handovers = new HandoverDesk(ctx, seed, () => center, desk, (b) => planner.shiftBefore(b), options.existingHandover ?? null);
   const arrivals = new Arrivals(ctx, center, callsPerDay, seed);
 
   // the order of these three fixes the order of the first draws, hence the whole run

@@ -4,7 +4,7 @@
  * a real center's.
  */
 import { describe, expect, it } from 'vitest';
-import { archiveHistory, simulateHistory } from '../../server/simulator';
+import { archiveHistory, SHIFT_LEADS, simulateHistory } from '../../server/simulator';
 import { MemoryArchiveStore } from '../../server/adapters/memory/memory-archive-store';
 import { Reducer } from '../../server/core/reduce';
 import { dateOf, type DayArchive } from '../../server/core/archive';
@@ -88,6 +88,30 @@ describe('simulateHistory', () => {
     const weekdays = month.filter((r) => !weekend.includes(r));
     expect(weekend).toHaveLength(8);
     expect(sum(weekend, (r) => r.window.offered) / 8).toBeLessThan(sum(weekdays, (r) => r.window.offered) / 20);
+  });
+
+  it('keeps each day’s attendance against its roster and its three handovers, each signed by another lead', () => {
+    for (const r of month) {
+      expect(r.handovers.map((h) => (h.boundary - r.start) / 3_600_000)).toEqual([0, 8, 16]);
+      for (const h of r.handovers) {
+        expect(SHIFT_LEADS).toContain(h.submittedBy);
+        expect(SHIFT_LEADS).toContain(h.acceptedBy);
+        expect(h.acceptedBy).not.toBe(h.submittedBy);
+        expect(h.acceptedAt!).toBeGreaterThan(h.submittedAt);
+        expect(h.notes).toMatch(/。$/);
+      }
+    }
+    const all = month.flatMap((r) => r.agents);
+    const total = (k: 'late' | 'absent' | 'leftEarly') => sum(all, (a) => a.attendance[k]);
+    // a few late sign-ins a day, an absence every few days, a departure before the end about daily
+    expect(total('late') / 28).toBeGreaterThan(1);
+    expect(total('late') / 28).toBeLessThan(5);
+    expect(total('absent')).toBeGreaterThanOrEqual(3);
+    expect(total('absent')).toBeLessThanOrEqual(20);
+    expect(total('leftEarly')).toBeGreaterThanOrEqual(10);
+    expect(total('leftEarly')).toBeLessThanOrEqual(45);
+    // spread over the operators, not one unlucky name
+    expect(all.filter((a) => a.attendance.late > 0).length).toBeGreaterThan(20);
   });
 
   it('counts answers per agent per answer, and per call in the day’s window: transfers make the difference', () => {
