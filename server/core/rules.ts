@@ -6,8 +6,8 @@
 import type { CenterConfig, Thresholds } from '../../shared/config';
 import { alertText } from '../../shared/alert-text';
 import type { AlertParams, AlertRule, AlertView, AttendanceView, StaffingInterval, WindowStats } from '../../shared/snapshot';
-import { attendanceAlerts, handoverAlerts, understaffedAlert } from './shift';
-import { shiftBoundaries, type ShiftWindow } from '../../shared/time';
+import { attendanceAlerts, handoverAlerts, rosterOf, understaffedAlert } from './shift';
+import { shiftAt, shiftBoundaries, type ShiftWindow } from '../../shared/time';
 import { hasAck, leadAckDeadline } from './incidents';
 import { restrictedEpisodes } from './archive';
 import type { AgentRec, State } from './state';
@@ -210,6 +210,11 @@ function seatRules(state: State, now: number, config: CenterConfig, out: Draft[]
     const near = shiftBoundaries(s.vacatedAt - w, s.vacatedAt + w, config);
     if (near.length === 0) continue;
     if (now >= Math.max(...near) + w && now >= s.vacatedAt + gap + w) continue;
+    // a seat the incoming shift's roster does not staff (fewer operators at night) is not a gap
+    const left = s.vacatedAt;
+    const boundary = near.reduce((x, y) => (Math.abs(y - left) < Math.abs(x - left) ? y : x));
+    const incoming = rosterOf(state, shiftAt(boundary, config), config.timeZone);
+    if (incoming && incoming.some((e) => e.seat !== null) && !incoming.some((e) => e.seat === seat)) continue;
     out.push({
       id: `handover_gap:${seat}:${s.vacatedAt}`,
       rule: 'handover_gap',

@@ -168,6 +168,26 @@ const table: Case[] = [
     expected: [],
   },
   {
+    name: 'a seat the incoming shift\'s roster does not staff is not a gap (fewer seats at night)',
+    events: [
+      ev('roster.published', sh(2026, 11, 28, 18, 0), { date: '2026-11-29', by: 'zhang', entries: [{ agentId: 'b', shift: '中班', seat: 'A02' }] }),
+      ev('agent.signin', sh(2026, 11, 29, 15, 0), { agentId: 'a', seat: 'A01' }),
+      ev('agent.logout', sh(2026, 11, 29, 16, 0), { agentId: 'a' }),
+    ],
+    now: sh(2026, 11, 29, 16, 1),
+    expected: ['handover_not_submitted:1795939200000:warning', 'late_signin:b:warning'],
+  },
+  {
+    name: '… but a seat it does staff is one',
+    events: [
+      ev('roster.published', sh(2026, 11, 28, 18, 0), { date: '2026-11-29', by: 'zhang', entries: [{ agentId: 'b', shift: '中班', seat: 'A01' }] }),
+      ev('agent.signin', sh(2026, 11, 29, 15, 0), { agentId: 'a', seat: 'A01' }),
+      ev('agent.logout', sh(2026, 11, 29, 16, 0), { agentId: 'a' }),
+    ],
+    now: sh(2026, 11, 29, 16, 1),
+    expected: ['handover_gap:A01:critical', 'handover_not_submitted:1795939200000:warning', 'late_signin:b:warning'],
+  },
+  {
     name: 'a seat left mid-shift is not a handover gap',
     events: [ev('agent.signin', sh(2026, 11, 29, 9, 0), { agentId: 'a', seat: 'A01' }), ev('agent.logout', sh(2026, 11, 29, 12, 0), { agentId: 'a' })],
     now: sh(2026, 11, 29, 12, 5),
