@@ -84,10 +84,17 @@ async function main(): Promise<void> {
   }
 
   let clients: RedisClients | null = null;
-  try {
-    clients = await createRedisClients(settings.redisUrl, settings.redisPrefix, { logger, connectTimeoutMs: 1500 });
-  } catch {
-    clients = null;
+  if (speed !== 1) {
+    // Redis stamps stream entries with its own clock, and the reader refuses events stamped more
+    // than maxClockSkewMin ahead of their entry: simulated time that runs faster needs the
+    // in-process log, whose entry times follow the simulation
+    console.log(`demo: DEMO_SPEED=${speed} runs on the in-process event log (Redis times entries by its own clock)`);
+  } else {
+    try {
+      clients = await createRedisClients(settings.redisUrl, settings.redisPrefix, { logger, connectTimeoutMs: 1500 });
+    } catch {
+      clients = null;
+    }
   }
   let ports: Omit<AppPorts, 'clock' | 'logger'> & { archive: ArchiveStore };
   let memoryLog: MemoryEventLog | null = null;
