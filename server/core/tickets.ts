@@ -106,7 +106,11 @@ export function applyTicket(state: State, e: TicketEvent, config: CenterConfig):
       t.dissatisfiedAt = null;
       break;
   }
-  t.steps.push(step);
+  // steps in the order of their times: an event that reaches the wallboard late (the ticket system
+  // sends in batches) takes its place among the others, after those of the same time
+  let i = t.steps.length;
+  while (i > 0 && t.steps[i - 1]!.at > e.ts) i--;
+  t.steps.splice(i, 0, step);
   if (t.steps.length > STEPS_KEEP) t.steps.splice(0, t.steps.length - STEPS_KEEP);
   return ok;
 }
