@@ -100,8 +100,10 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
   const reports = new ReportsService(() => replica.state, archive, o.config, clock);
   const staffing = new StaffingService(() => replica.state, reports, o.config, clock, logger);
   await staffing.start();
-  const month = new MonthService(() => replica.state, reports, o.config, clock, logger);
+  const month = new MonthService(archive, () => replica.state.historyFrom, o.config, clock, logger);
   await month.start();
+  // days that leave the state were archived on the way out (the replica flushes them first)
+  const unwatchDays = replica.onChange(() => month.stateMoved());
   const feedStore = ports.feeds ?? new MemoryFeedStore(clock);
   const feeds = new FeedMonitor(feedStore, logger, o.feedPollMs);
   // read once before the first snapshot, so screens never start with the feeds missing
@@ -173,6 +175,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
       unwatchStaffing();
       month.stop();
       unwatchMonth();
+      unwatchDays();
       await keeper.stop();
       unwatchFeeds();
       view.stop();

@@ -457,19 +457,11 @@ describe('tickets after the call over a hand-computed scenario (issue 13)', () =
   });
 
   /*
-   * BUG (server/month-service.ts, not fixed here): the month's archived days are read only when the
-   * node starts, at the first minute tick of a new day and every 10 minutes, and only for the days
-   * the live state does not hold whole AT THAT MOMENT. When a day then leaves the state (the prune
-   * at the first entry past its cut), tickets.ts no longer counts it from the state and the
-   * MonthArchive taken before does not have it: the month and dissatisfiedBy lose that day until the
-   * next refresh (in production up to 10 minutes after the first event past midnight; in this test,
-   * whose clock jumps, until a restart). Here E1 and E2 left the state with D1's first entry, the
-   * refresh that would have read them never came: the month shows D1+D2+D3 only (9 calls).
-   * Fix: read every past day of the month from the archive (the keeper writes each finished day
-   * within a minute, long before it leaves the state), or refresh when `historyFrom` moves.
-   * Marked `fails` so it turns red once fixed.
+   * The month's archived days: E1 and E2 left the state with D1's first entry; the month still
+   * counts them, read from the archive when the state's history moved (month-service.ts; this was a
+   * bug found by this test: the month lost such days until the next 10-minute refresh).
    */
-  it.fails('at NOW, without a restart: the month and dissatisfiedBy include the archived days E1 and E2', () => {
+  it('at NOW, without a restart: the month and dissatisfiedBy include the archived days E1 and E2', () => {
     expect({ month: before.followup.month, dissatisfiedBy: before.followup.dissatisfiedBy }).toEqual({ month: F_MONTH, dissatisfiedBy: DISSATISFIED_BY });
   });
 
@@ -561,8 +553,8 @@ describe('tickets after the call over a hand-computed scenario (issue 13)', () =
     expect(ticketAlerts(later)).toEqual(ALERTS_LATER);
   });
 
-  // the same month-service bug as above, now for D1…D3 leaving the state
-  it.fails('ten days later, without a restart: the month is unchanged', () => {
+  // the same for D1…D3 leaving the state
+  it('ten days later, without a restart: the month is unchanged', () => {
     expect({ month: later.followup.month, dissatisfiedBy: later.followup.dissatisfiedBy }).toEqual({ month: F_MONTH, dissatisfiedBy: DISSATISFIED_BY });
   });
 
