@@ -16,6 +16,7 @@ import { MemoryArchiveStore } from './adapters/memory/memory-archive-store';
 import { ArchiveKeeper } from './archive-keeper';
 import { ReportsService } from './reports-service';
 import { StaffingService } from './staffing-service';
+import { MonthService } from './month-service';
 import { createHttpApp } from './adapters/http/http-app';
 import { ingestRouter } from './adapters/http/ingest';
 import { peopleRouter } from './adapters/http/people';
@@ -100,14 +101,19 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
   const reports = new ReportsService(() => replica.state, archive, o.config, clock);
   const staffing = new StaffingService(() => replica.state, reports, o.config, clock, logger);
   await staffing.start();
+  const month = new MonthService(archive, () => replica.state.historyFrom, o.config, clock, logger);
+  await month.start();
+  // days that leave the state were archived on the way out (the replica flushes them first)
+  const unwatchDays = replica.onChange(() => month.stateMoved());
   const feedStore = ports.feeds ?? new MemoryFeedStore(clock);
   const feeds = new FeedMonitor(feedStore, logger, o.feedPollMs);
   // read once before the first snapshot, so screens never start with the feeds missing
   await feeds.start();
-  const view = new LiveView(replica, o.config, clock, logger, () => feeds.feeds(), () => staffing.current());
+  const view = new LiveView(replica, o.config, clock, logger, () => feeds.feeds(), () => staffing.current(), () => month.current());
   view.start();
   const unwatchFeeds = feeds.onChange(() => view.changed());
   const unwatchStaffing = staffing.onChange(() => view.changed());
+  const unwatchMonth = month.onChange(() => view.changed());
   const tokens = new TokenService(ports.accounts, clock, o.tokenTtlMs);
   let realtime: Realtime | null = null;
   const disconnect = (m: { deviceId?: string; username?: string }) => realtime?.disconnect(m);
@@ -169,6 +175,9 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
       feeds.stop();
       staffing.stop();
       unwatchStaffing();
+      month.stop();
+      unwatchMonth();
+      unwatchDays();
       await keeper.stop();
       unwatchFeeds();
       view.stop();

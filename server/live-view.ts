@@ -16,6 +16,7 @@ import type { PatchOp } from '../shared/patch';
 import type { FeedView, Snapshot } from '../shared/snapshot';
 import { derive, ViewCache } from './core/derive';
 import type { StaffingForecast } from './core/shift';
+import type { MonthArchive } from './core/tickets';
 import { diff, onlyClock } from './core/diff';
 import type { Logger } from 'pino';
 import type { Clock } from './ports';
@@ -52,6 +53,8 @@ export class LiveView {
     private readonly feeds: () => readonly FeedView[] = () => [],
     /** today's staffing forecast (from the archive, see staffing-service.ts), an input like the feeds */
     private readonly forecast: () => StaffingForecast | null = () => null,
+    /** this month's archived follow-ups (see month-service.ts), an input like the feeds */
+    private readonly month: () => MonthArchive | null = () => null,
     /** under load, how long changes are gathered into one patch (ms); an idle view publishes at once */
     private readonly coalesceMs = 20,
   ) {
@@ -60,7 +63,7 @@ export class LiveView {
 
   /** A fresh snapshot of the state now (for GET /api/v1/snapshot). */
   current(): Snapshot {
-    return derive(this.replica.state, this.clock.now(), this.config, this.replica.cursor, this.cache, this.feeds(), this.forecast());
+    return derive(this.replica.state, this.clock.now(), this.config, this.replica.cursor, this.cache, this.feeds(), this.forecast(), this.month());
   }
 
   /**

@@ -45,6 +45,9 @@ const TEXTS: Record<TextLang, Record<AlertRule, Template>> = {
     handover_not_submitted: (p) => `${s(p.at)} ${s(p.shift)}交接班记录尚未提交`,
     handover_unaccepted: (p) => `${s(p.at)} ${s(p.shift)}交接班记录已提交 ${s(p.minutes)} 分钟，尚未签收`,
     understaffed: (p) => `当前时段（${s(p.at)}）在岗 ${s(p.signedIn)} 人，少于需求 ${s(p.required)} 人`,
+    ticket_returned_twice: (p) => `工单 ${s(p.ticketId)} 连续两次被退回（登记人 ${p.agentId ? zhWho(p) : '不详'}）`,
+    dispatch_overdue: (p) => `工单 ${s(p.ticketId)} 转办${s(p.unit)}超过 ${s(p.days)} 天未回复`,
+    special_task_stalled: (p) => `不满意专项 ${s(p.ticketId)} 已 ${s(p.days)} 天无进展，需督办`,
   },
   en: {
     call_waiting: (p) => `A call in the ${enQueue(p.queue)} has waited over ${s(p.waitSec)} s`,
@@ -66,6 +69,9 @@ const TEXTS: Record<TextLang, Record<AlertRule, Template>> = {
     handover_not_submitted: (p) => `Handover record for the ${s(p.at)} ${s(p.shift)} shift change not submitted`,
     handover_unaccepted: (p) => `Handover record for the ${s(p.at)} ${s(p.shift)} shift change not accepted ${s(p.minutes)} min after submission`,
     understaffed: (p) => `Understaffed now (${s(p.at)}): ${s(p.signedIn)} signed in, ${s(p.required)} required`,
+    ticket_returned_twice: (p) => `Ticket ${s(p.ticketId)} returned twice in a row (registered by ${p.agentId ? enWho(p) : 'unknown'})`,
+    dispatch_overdue: (p) => `Ticket ${s(p.ticketId)} sent to ${s(p.unit)}: no reply in ${s(p.days)} days`,
+    special_task_stalled: (p) => `Dissatisfied case ${s(p.ticketId)}: no progress for ${s(p.days)} days, needs supervision`,
   },
 };
 

@@ -32,6 +32,10 @@ export const thresholdsSchema = z
     handoverOpenMin: posNum.default(30),
     /** how long after the submission (or the boundary, if later) the incoming lead has to accept it */
     handoverAcceptMin: posNum.default(15),
+    /** a dispatched ticket without the unit's reply this long is overdue (转办时间长, FOLLOWUP.md) */
+    replyDueDays: posNum.default(5),
+    /** a special task (a dissatisfied case) without any event this long has stalled */
+    supervisionDueDays: posNum.default(3),
   })
   .strict()
   .refine((t) => t.waitCriticalSec >= t.waitWarnSec, {

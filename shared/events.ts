@@ -100,6 +100,23 @@ export const incidentReported = event('incident.reported', {
 export const incidentResolved = event('incident.resolved', { incidentId: id, by: name, note: text.optional() });
 export const alertAcknowledged = event('alert.acknowledged', { alertId: code(300), by: name, note: text.optional() });
 
+/** A responsible unit (责任单位), as its name is shown. */
+const unit = shown(100);
+export const FOLLOWUP_RESULTS = ['satisfied', 'basically_satisfied', 'dissatisfied', 'unreachable'] as const;
+export type FollowupResult = (typeof FOLLOWUP_RESULTS)[number];
+/** 转办: the ticket is sent to the responsible unit. */
+export const ticketDispatched = event('ticket.dispatched', { ticketId: id, unit });
+/** 退回: the unit sent it back (wrong information, or not theirs). */
+export const ticketReturned = event('ticket.returned', { ticketId: id, unit: unit.optional(), reason: text.optional() });
+/** The unit reported its result. */
+export const ticketReplied = event('ticket.replied', { ticketId: id, unit });
+/** 回访: the follow-up call's result. */
+export const ticketFollowup = event('ticket.followup', { ticketId: id, result: z.enum(FOLLOWUP_RESULTS), agentId: id.optional() });
+/** 督办: supervised by a lead or the director. */
+export const ticketSupervised = event('ticket.supervised', { ticketId: id, by: name, note: text.optional() });
+/** 办结. */
+export const ticketClosed = event('ticket.closed', { ticketId: id });
+
 /** `YYYY-MM-DD`: a day of the center's time zone. */
 export const dateSchema = z
   .string()
@@ -145,6 +162,12 @@ export const hotlineEvent = z.discriminatedUnion('type', [
   callEnded,
   callbackCompleted,
   ticketCreated,
+  ticketDispatched,
+  ticketReturned,
+  ticketReplied,
+  ticketFollowup,
+  ticketSupervised,
+  ticketClosed,
   incidentRaised,
   incidentAcknowledged,
   incidentEscalated,

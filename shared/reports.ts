@@ -3,7 +3,7 @@
  * screen reads. Zod-free, so the client imports it as it is.
  */
 import type { Category } from './events';
-import type { IntervalBucket, WindowStats } from './snapshot';
+import type { FollowupFigures, IntervalBucket, WindowStats } from './snapshot';
 
 /** The rules an operator's violations are counted by (docs/rules.md). */
 export const VIOLATION_RULES = ['rona', 'not_signed_in', 'busy_too_long', 'restricted_window'] as const;
@@ -23,6 +23,8 @@ export interface DayRow extends WindowStats {
   incidents: { raised: number; major: number; lateAcknowledgements: number };
   /** the handover records of the day's shift boundaries (交接本) */
   handovers: HandoverRow[];
+  /** the day's follow-up calls (回访) and satisfaction */
+  followup: FollowupFigures;
 }
 
 export interface HandoverRow {

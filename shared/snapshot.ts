@@ -129,6 +129,9 @@ export const ALERT_RULES = [
   'handover_not_submitted',
   'handover_unaccepted',
   'understaffed',
+  'ticket_returned_twice',
+  'dispatch_overdue',
+  'special_task_stalled',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
@@ -229,6 +232,46 @@ export interface StaffingInterval {
   signedIn: number | null;
 }
 
+/** Follow-up calls (回访) over a period (FOLLOWUP.md). */
+export interface FollowupFigures {
+  followups: number;
+  /** all but `unreachable` */
+  reached: number;
+  satisfied: number;
+  basicallySatisfied: number;
+  dissatisfied: number;
+  /** (satisfied + basically satisfied) / reached; null when nobody was reached */
+  satisfactionRate: number | null;
+}
+
+/** A dissatisfied case tracked as a special task (专项), through every step. */
+export interface SpecialTaskView {
+  ticketId: string;
+  category: string | null;
+  unit: string | null;
+  dissatisfiedAt: number;
+  lastEventAt: number;
+  /** every step of the ticket: created, dispatched, returned, replied, followup (with its result), supervised, closed */
+  steps: { type: string; at: number; unit?: string; result?: string }[];
+}
+
+/** The tickets with a unit and no reply yet (转办未回复), by unit. */
+export interface DispatchView {
+  open: number;
+  byUnit: { unit: string; open: number; oldestSince: number }[];
+  /** the dispatches past `replyDueDays`, oldest first */
+  overdue: { ticketId: string; unit: string; category: string | null; dispatchedAt: number }[];
+}
+
+export interface FollowupView {
+  today: FollowupFigures;
+  month: FollowupFigures;
+  /** dissatisfied follow-ups this month, by the ticket's category and by its unit (no prototype: keys come from outside) */
+  dissatisfiedBy: { category: Record<string, number>; unit: Record<string, number> };
+  specialTasks: SpecialTaskView[];
+  dispatch: DispatchView;
+}
+
 export interface Snapshot {
   cursor: string;
   serverTime: number;
@@ -259,4 +302,6 @@ export interface Snapshot {
   handover: HandoverView | null;
   /** today's staffing: forecast, required, rostered and signed in, per 30-minute interval */
   staffing: { intervals: StaffingInterval[] };
+  /** tickets after the call: follow-ups and satisfaction, special tasks, dispatches (FOLLOWUP.md) */
+  followup: FollowupView;
 }

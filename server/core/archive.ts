@@ -17,6 +17,7 @@ import { emptySums } from './metrics';
 import type { AgentDaySums, AgentRec, RestrictedRec, State, WindowSums } from './state';
 import { maskNumbersIn } from '../../shared/mask';
 import { attendanceCounts, type AttendanceCounts } from './shift';
+import { followupRecord, type FollowupRecord } from './tickets';
 
 const MIN = 60_000;
 /** how far back an open spell's days are looked for, at most (a state without history yet, a stuck agent) */
@@ -57,6 +58,8 @@ export interface DayArchive {
   agents: AgentDayRecord[];
   /** the handover records of the boundaries of the day, by boundary (SHIFTS.md: listed per day) */
   handovers: HandoverRecord[];
+  /** the day's follow-up calls (FOLLOWUP.md) */
+  followup: FollowupRecord;
 }
 
 /** A handover as archived: who handed over and who took over, when, with how many open items. */
@@ -126,7 +129,7 @@ export function restrictedEpisodes(state: State, a: AgentRec, upTo: number, wind
  * signed in (or waiting to sign in) through without an event, whose time is still in the spell it is in.
  */
 export function daysHeld(state: State, tz: string): number[] {
-  const days = new Set<number>([...state.windows.days.keys(), ...state.categoriesByDay.keys(), ...state.agentDays.keys()]);
+  const days = new Set<number>([...state.windows.days.keys(), ...state.categoriesByDay.keys(), ...state.agentDays.keys(), ...state.followupsByDay.keys()]);
   const latest = Math.max(state.latestTs, state.maxEventTs);
   for (const a of state.agents.values()) {
     if (a.state === 'offline') continue;
@@ -258,6 +261,7 @@ export function dayArchive(state: State, dayStart: number, now: number, config: 
     incidents,
     agents: [...agents.values()].sort(byId),
     handovers,
+    followup: followupRecord(state.followupsByDay.get(dayStart)),
   };
 }
 
@@ -270,7 +274,7 @@ export function holdsWholeDay(state: State, dayStart: number): boolean {
 }
 
 /** Bumped when the record's shape changes; a record of another version is not read. */
-export const ARCHIVE_VERSION = 2;
+export const ARCHIVE_VERSION = 3;
 
 /**
  * A stored record from its JSON text, or null when it is not one (another version, damaged). Ids
@@ -287,11 +291,16 @@ export function parseArchiveRecord(text: string): DayArchive | null {
   const d = v as Partial<DayArchive> & { v?: unknown };
   if (d.v === 1 && Array.isArray(d.agents)) {
     // version 1 had no attendance and no handovers (before the roster and the handover record)
-    d.v = ARCHIVE_VERSION;
+    d.v = 2;
     d.handovers = [];
     for (const a of d.agents) a.attendance ??= { late: 0, absent: 0, leftEarly: 0 };
   }
-  if (d.v !== ARCHIVE_VERSION || !Array.isArray(d.handovers) || typeof d.date !== 'string' || typeof d.start !== 'number' || typeof d.window !== 'object' || d.window === null) return null;
+  if (d.v === 2) {
+    // version 2 had no follow-ups (before FOLLOWUP.md)
+    d.v = ARCHIVE_VERSION;
+    d.followup = followupRecord(undefined);
+  }
+  if (d.v !== ARCHIVE_VERSION || !Array.isArray(d.handovers) || typeof d.followup !== 'object' || d.followup === null || typeof d.date !== 'string' || typeof d.start !== 'number' || typeof d.window !== 'object' || d.window === null) return null;
   if (!Array.isArray(d.intervals) || !Array.isArray(d.agents) || typeof d.categories !== 'object' || typeof d.callbacks !== 'object' || typeof d.incidents !== 'object') return null;
   return d as DayArchive;
 }

@@ -25,6 +25,7 @@ import { intervalBucket, windowStats } from './metrics';
 import { deriveAlerts } from './rules';
 import { incidentEscalation } from './incidents';
 import { attendanceOf, handoverView, staffingView, type StaffingForecast } from './shift';
+import { followupView, type FollowupResult, type MonthArchive } from './tickets';
 import type { AgentRec, MissedRec, State } from './state';
 
 const MIN = 60_000;
@@ -49,6 +50,8 @@ export class ViewCache {
   readonly missed = new WeakMap<MissedRec, MissedCallView>();
   readonly returned = new WeakMap<MissedRec, ReturnedCallView>();
   alerts = new Map<string, AlertView>();
+  /** the follow-up view, kept while no ticket event came and no due time passed (it walks every open ticket) */
+  followup: { version: number; archived: MonthArchive | null; validUntil: number; day: number; result: FollowupResult } | null = null;
 }
 
 /** Code-unit order: the same on every node, whatever its locale. */
@@ -66,6 +69,7 @@ export function derive(
   cache: ViewCache = new ViewCache(),
   feeds: readonly FeedView[] = [],
   forecast: StaffingForecast | null = null,
+  month: MonthArchive | null = null,
 ): Snapshot {
   const t = config.thresholds;
   const tz = config.timeZone;
@@ -175,6 +179,11 @@ export function derive(
   );
 
   const attendance = attendanceOf(state, now, config);
+  let fu = cache.followup;
+  if (!fu || fu.version !== state.ticketsVersion || fu.archived !== month || now >= fu.validUntil || now < fu.day) {
+    const result = followupView(state, now, config, month);
+    fu = cache.followup = { version: state.ticketsVersion, archived: month, validUntil: result.validUntil, day: dayStart, result };
+  }
   const staffing = staffingView(state, now, config, forecast);
 
   return {
@@ -198,12 +207,13 @@ export function derive(
     callbacks,
     categories,
     incidents,
-    alerts: deriveAlerts(state, now, config, { shift, shiftStats, attendance, staffing }, cache),
+    alerts: deriveAlerts(state, now, config, { shift, shiftStats, attendance, staffing, tickets: fu.result.drafts }, cache),
     ingest: { rejected: state.counters.rejected, duplicates: state.counters.duplicates, anomalies: state.counters.anomalies },
     feeds: feeds.map((f) => ({ name: f.name, connected: f.connected, since: f.since, lastEventAt: f.lastEventAt })).sort(byName),
     attendance,
     handover: handoverView(state, now, config),
     staffing: { intervals: staffing },
+    followup: fu.result.view,
   };
 }
 

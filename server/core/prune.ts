@@ -6,6 +6,7 @@ import type { CenterConfig } from '../../shared/config';
 import { startOfDay } from '../../shared/time';
 import { dateOf, dayArchive, daysHeld, type DayArchive } from './archive';
 import type { CallRec, State } from './state';
+import { ticketOpen } from './tickets';
 
 const HOUR = 3_600_000;
 /** Idempotency memory: at least 24 h of event ids (the contract's minimum), plus margin. */
@@ -20,6 +21,8 @@ const HISTORY_KEEP_MS = 50 * HOUR;
  */
 const FINISHED_KEEP_MS = 2 * HOUR;
 const DAY = 24 * HOUR;
+/** An open ticket (dispatched without reply, a special task) silent this long is forgotten. */
+const TICKET_OPEN_KEEP_MS = 90 * DAY;
 /** Ended waits: the waiting-calls history looks back one hour. */
 const WAITS_KEEP_MS = 2 * HOUR;
 /** how many event ids past SEEN_MAX make a pruning point of their own (a burst) */
@@ -72,7 +75,7 @@ export function pruneState(s: State, seen: Set<string>, config: CenterConfig): D
   const finalized: DayArchive[] = [];
   for (const day of daysHeld(s, config.timeZone)) if (day < dayCut && day >= s.historyFrom) finalized.push(dayArchive(s, day, Number.MAX_SAFE_INTEGER, config));
   if (dayCut > s.historyFrom) s.historyFrom = dayCut;
-  for (const m of [s.windows.days, s.windows.shifts, s.windows.intervals, s.categoriesByDay, s.agentDays, s.signedInByInterval]) {
+  for (const m of [s.windows.days, s.windows.shifts, s.windows.intervals, s.categoriesByDay, s.agentDays, s.signedInByInterval, s.followupsByDay]) {
     for (const key of m.keys()) if (key < dayCut) m.delete(key);
   }
   for (const [id, ts] of s.ticketIds) if (ts < old) s.ticketIds.delete(id);
@@ -80,6 +83,9 @@ export function pruneState(s: State, seen: Set<string>, config: CenterConfig): D
   for (const [id, m] of s.missed) if (m.returnedAt !== null && m.returnedAt < old && m.abandonedAt < dayCut) s.missed.delete(id);
   for (const [id, i] of s.incidents) if (i.resolvedAt !== null && i.resolvedAt < old && i.raisedAt < dayCut) s.incidents.delete(id);
   for (const [id, ack] of s.alertAcks) if (ack.at < old && ack.at < dayCut) s.alertAcks.delete(id);
+  // a ticket with nothing open leaves with its day; one still open (a dispatch, a special task) stays
+  // up to TICKET_OPEN_KEEP_MS after its last event
+  for (const [id, t] of s.tickets) if (t.lastEventAt < (ticketOpen(s, t) ? recordsNow - TICKET_OPEN_KEEP_MS : dayCut)) s.tickets.delete(id);
   const cutDate = dateOf(dayCut, config.timeZone);
   for (const date of s.rosters.keys()) if (date < cutDate) s.rosters.delete(date);
   for (const [id, h] of s.handovers) if (h.shiftStart < dayCut) s.handovers.delete(id);

@@ -10,6 +10,7 @@ import { endOfDay, intervalStart, shiftAt, startOfDay } from '../../shared/time'
 import { applyContribution, contributionOf, emptySums, sameContribution, type WindowSums } from './metrics';
 import { emptyState, type AgentDaySums, type AgentRec, type CallRec, type CountedCall, type State } from './state';
 import { emptyAgentDay } from './archive';
+import { applyTicket } from './tickets';
 import { PRUNE_EVERY, PRUNE_PERIOD_MS, pruneState, SEEN_MAX } from './prune';
 import type { DayArchive } from './archive';
 import { streamIdMs } from './stream-id';
@@ -220,8 +221,17 @@ export class Reducer {
         let counts = this.state.categoriesByDay.get(day);
         if (!counts) this.state.categoriesByDay.set(day, (counts = Object.fromEntries(CATEGORIES.map((k) => [k, 0])) as Record<Category, number>));
         counts[e.category]++;
+        applyTicket(this.state, e, this.config);
         return;
       }
+      case 'ticket.dispatched':
+      case 'ticket.returned':
+      case 'ticket.replied':
+      case 'ticket.followup':
+      case 'ticket.supervised':
+      case 'ticket.closed':
+        if (!applyTicket(this.state, e, this.config)) this.anomaly();
+        return;
       case 'incident.raised': {
         if (this.state.incidents.has(e.incidentId)) {
           this.anomaly();

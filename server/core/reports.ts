@@ -9,6 +9,7 @@ import type { IntervalBucket } from '../../shared/snapshot';
 import { endOfDay, intervalStarts } from '../../shared/time';
 import { ARCHIVE_VERSION, dateOf, zeroAgentRecord, type AgentDayRecord, type DayArchive } from './archive';
 import { compareWorkIds } from './derive';
+import { figures, followupRecord } from './tickets';
 import { emptySums, intervalBucket, windowStats, type WindowSums } from './metrics';
 
 /** The record of a day nobody worked (or that the archive does not have). */
@@ -24,6 +25,7 @@ export function emptyDay(dayStart: number, tz: string): DayArchive {
     incidents: { raised: 0, major: 0, lateAcknowledgements: 0 },
     agents: [],
     handovers: [],
+    followup: followupRecord(undefined),
   };
 }
 
@@ -64,6 +66,7 @@ export function dayRow(day: DayArchive, tz: string, partial: boolean, now: numbe
     callbacks: { ...day.callbacks },
     incidents: { ...day.incidents },
     handovers: day.handovers.map((h) => ({ ...h, openItems: { ...h.openItems } })),
+    followup: figures(day.followup),
   };
   if (partial) row.partial = true;
   return row;

@@ -16,7 +16,7 @@ const SEC = 1000;
 const MIN = 60_000;
 
 /** Rules whose acknowledgement clears the alert (for restricted_window it is the lead's approval). */
-const CLEARED_BY_ACK: ReadonlySet<AlertRule> = new Set(['rona', 'restricted_window', 'not_signed_in', 'left_early']);
+const CLEARED_BY_ACK: ReadonlySet<AlertRule> = new Set(['rona', 'restricted_window', 'not_signed_in', 'left_early', 'ticket_returned_twice']);
 
 type Draft = Omit<AlertView, 'acknowledgedBy' | 'acknowledgedAt' | 'message'>;
 
@@ -27,6 +27,8 @@ export interface RuleContext {
   attendance: AttendanceView | null;
   /** today's staffing intervals */
   staffing: readonly StaffingInterval[];
+  /** the ticket rules' alerts (tickets.ts works them out with the follow-up view) */
+  tickets?: readonly Draft[];
 }
 
 /** The previous derive's alerts by id, reused when unchanged (see ViewCache in derive.ts). */
@@ -44,6 +46,7 @@ export function deriveAlerts(state: State, now: number, config: CenterConfig, ct
   attendanceAlerts(state, now, config, ctx.attendance, drafts);
   handoverAlerts(state, now, config, drafts);
   understaffedAlert(state, now, config, ctx.staffing, drafts);
+  if (ctx.tickets) drafts.push(...ctx.tickets);
   const sl = ctx.shiftStats;
   const divisor = sl.answered + sl.abandoned - sl.shortAbandoned;
   if (divisor >= 20 && sl.serviceLevel !== null && sl.serviceLevel < t.serviceLevelTarget) {

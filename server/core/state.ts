@@ -36,6 +36,42 @@ export interface AgentRec {
   presence: [number, 0 | 1][];
 }
 
+/** A ticket after the call (FOLLOWUP.md): its dispatch, returns, follow-ups and special task. */
+export interface TicketRec {
+  ticketId: string;
+  /** from its ticket.created (null: created before the state's history, or never seen) */
+  category: Category | null;
+  /** the agent who registered it (第五十八条), or null */
+  createdBy: string | null;
+  /** the unit it was last dispatched to or replied from */
+  unit: string | null;
+  /** when it was dispatched to `unit` and has had no reply (and was not returned) since; null: none pending */
+  dispatchedAt: number | null;
+  /** returns since the last reply */
+  returnsInRow: number;
+  /** ts of the return that made it twice in a row (the alert's episode); null: none */
+  returnEpisode: number | null;
+  /** when it became a special task (a dissatisfied follow-up), while it is one */
+  dissatisfiedAt: number | null;
+  closedAt: number | null;
+  lastEventAt: number;
+  /** every step, oldest first (bounded) */
+  steps: { type: string; at: number; unit?: string; result?: string }[];
+}
+
+/** One day's follow-up calls (回访), by the day of the call. */
+export interface FollowupDay {
+  followups: number;
+  reached: number;
+  satisfied: number;
+  basicallySatisfied: number;
+  dissatisfied: number;
+  /** dissatisfied ones by the ticket's category ("" unknown) */
+  byCategory: Map<string, number>;
+  /** dissatisfied ones by the ticket's unit ("" none) */
+  byUnit: Map<string, number>;
+}
+
 /** A day's roster as published (the last one for a date wins). */
 export interface RosterRec {
   entries: { agentId: string; name: string | null; shift: string; seat: string | null }[];
@@ -235,6 +271,12 @@ export interface State {
   noAgentSince: Map<string, number>;
   /** per local day (its start), per agent: that day's figures */
   agentDays: Map<number, Map<string, AgentDaySums>>;
+  /** tickets by id (FOLLOWUP.md) */
+  tickets: Map<string, TicketRec>;
+  /** bumped on every ticket event: the follow-up view is worked out again only when it moved */
+  ticketsVersion: number;
+  /** follow-up calls per local day */
+  followupsByDay: Map<number, FollowupDay>;
   /** rosters by date (YYYY-MM-DD) */
   rosters: Map<string, RosterRec>;
   /** handover records by id (one per boundary: a newer submission replaces one not yet accepted) */
@@ -258,7 +300,7 @@ export interface State {
 }
 
 /** Bumped whenever the shape changes: a snapshot of another version is not loaded (the node replays). */
-export const STATE_VERSION = 6;
+export const STATE_VERSION = 7;
 
 /**
  * The settings the reducer's running totals depend on (time zone, shifts, the two thresholds that
@@ -302,6 +344,9 @@ export function emptyState(config: CenterConfig): State {
     seats: new Map(),
     noAgentSince: new Map(),
     agentDays: new Map(),
+    tickets: new Map(),
+    ticketsVersion: 0,
+    followupsByDay: new Map(),
     rosters: new Map(),
     handovers: new Map(),
     signedInByInterval: new Map(),
@@ -314,7 +359,7 @@ export function emptyState(config: CenterConfig): State {
   };
 }
 
-const MAP_FIELDS = ['agents', 'calls', 'missed', 'ticketIds', 'categoriesByDay', 'incidents', 'alertAcks', 'seats', 'noAgentSince', 'forgottenCalls', 'rosters', 'handovers', 'signedInByInterval'] as const;
+const MAP_FIELDS = ['agents', 'calls', 'missed', 'ticketIds', 'categoriesByDay', 'incidents', 'alertAcks', 'seats', 'noAgentSince', 'forgottenCalls', 'rosters', 'handovers', 'signedInByInterval', 'tickets'] as const;
 const WINDOW_FIELDS = ['days', 'shifts', 'intervals'] as const;
 
 /** The state as JSON text (maps and sets as arrays), for the snapshot store. */
@@ -342,7 +387,13 @@ export function decodeState(text: string, config: CenterConfig): State | null {
   const counters = s.counters as Record<string, unknown> | null;
   if (counters === null || typeof counters !== 'object' || !['rejected', 'duplicates', 'anomalies', 'applied'].every((k) => typeof counters[k] === 'number')) return null;
   s.waiting = new Set(s.waiting as string[]);
-  if (!Array.isArray(s.agentDays) || typeof s.historyFrom !== 'number') return null;
+  if (!Array.isArray(s.agentDays) || typeof s.historyFrom !== 'number' || !Array.isArray(s.followupsByDay) || typeof s.ticketsVersion !== 'number') return null;
+  s.followupsByDay = new Map(
+    (s.followupsByDay as [number, FollowupDay][]).map(([day, f]) => [
+      day,
+      { ...f, byCategory: new Map(f.byCategory as unknown as [string, number][]), byUnit: new Map(f.byUnit as unknown as [string, number][]) },
+    ]),
+  );
   s.agentDays = new Map(
     (s.agentDays as [number, [string, AgentDaySums][]][]).map(([day, agents]) => [
       day,

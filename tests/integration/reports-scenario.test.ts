@@ -510,7 +510,9 @@ const W_TOTAL: WindowStats = {
  *      inc4 urgent, never acknowledged, deadline 20:02 < day's end → late  ⇒ raised 2, major 1, late 2
  *   D4 inc3 urgent raised 11:59:00, deadline 12:01:00 not yet passed at 12:00:00 → raised 1, major 0, late 0
  */
-const ROW_D0: DayRow = { date: D0, ...W_ZERO, intervals: [], categories: CATS0, callbacks: { missed: 0, returned: 0, returnedLate: 0 }, incidents: { raised: 0, major: 0, lateAcknowledgements: 0 }, handovers: [] };
+/** no follow-up calls in this scenario (FOLLOWUP.md figures stay at zero) */
+const F0 = { followups: 0, reached: 0, satisfied: 0, basicallySatisfied: 0, dissatisfied: 0, satisfactionRate: null };
+const ROW_D0: DayRow = { date: D0, ...W_ZERO, intervals: [], categories: CATS0, callbacks: { missed: 0, returned: 0, returnedLate: 0 }, incidents: { raised: 0, major: 0, lateAcknowledgements: 0 }, handovers: [], followup: F0 };
 const ROW_D1: DayRow = {
   date: D1,
   ...W_D1,
@@ -519,6 +521,7 @@ const ROW_D1: DayRow = {
   callbacks: { missed: 2, returned: 2, returnedLate: 1 },
   incidents: { raised: 0, major: 0, lateAcknowledgements: 0 },
   handovers: [],
+  followup: F0,
 };
 const ROW_D2: DayRow = {
   date: D2,
@@ -528,6 +531,7 @@ const ROW_D2: DayRow = {
   callbacks: { missed: 3, returned: 2, returnedLate: 0 },
   incidents: { raised: 1, major: 0, lateAcknowledgements: 0 },
   handovers: [],
+  followup: F0,
 };
 const ROW_D3: DayRow = {
   date: D3,
@@ -537,6 +541,7 @@ const ROW_D3: DayRow = {
   callbacks: { missed: 0, returned: 0, returnedLate: 0 },
   incidents: { raised: 2, major: 1, lateAcknowledgements: 2 },
   handovers: [],
+  followup: F0,
 };
 const ROW_D4: DayRow = {
   date: D4,
@@ -547,6 +552,7 @@ const ROW_D4: DayRow = {
   callbacks: { missed: 0, returned: 0, returnedLate: 0 },
   incidents: { raised: 1, major: 0, lateAcknowledgements: 0 },
   handovers: [],
+  followup: F0,
 };
 
 /*
@@ -921,14 +927,15 @@ describe('reports over a hand-computed multi-day scenario (issue 11)', () => {
     const lines = text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l !== '');
     for (const h of lines[0]!.split(',')) expect(h, `header ${h}`).toMatch(/[\u4e00-\u9fff]/);
     // per day: offered, answered, abandoned, short, inSL, SL %, answer rate %, timely %, ASA, max wait,
-    // avg talk, avg handle, missed, returned, returned late, incidents, major, late acks, 7 categories
+    // avg talk, avg handle, missed, returned, returned late, incidents, major, late acks, 7 categories,
+    // then the follow-ups (none here: 0,0,0,0,0 and no rate)
     // (SL D1 2/3 = 66.7 %, D2 40 %, D3 0 %, D4 50 %; answer rate D1 66.7, D2 40, D3 50, D4 100)
     expect(lines.slice(1)).toEqual([
-      `${D0},,0,0,0,0,0,,,,,,,,0,0,0,0,0,0,0,0,0,0,0,0,0`,
-      `${D1},,4,2,2,1,2,66.7,66.7,100.0,8.0,40.0,260.0,320.0,2,2,1,0,0,0,0,1,0,0,1,1,0`,
-      `${D2},,5,2,3,0,2,40.0,40.0,100.0,8.5,60.0,450.0,540.0,3,2,0,1,0,0,2,0,0,1,0,0,0`,
-      `${D3},,2,1,1,0,0,0.0,50.0,0.0,365.0,365.0,240.0,300.0,0,0,0,2,1,2,0,0,0,0,0,0,1`,
-      `${D4},是,2,2,0,0,1,50.0,100.0,50.0,17.0,30.0,360.0,420.0,0,0,0,1,0,0,0,0,1,0,0,0,0`,
+      `${D0},,0,0,0,0,0,,,,,,,,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,`,
+      `${D1},,4,2,2,1,2,66.7,66.7,100.0,8.0,40.0,260.0,320.0,2,2,1,0,0,0,0,1,0,0,1,1,0,0,0,0,0,0,`,
+      `${D2},,5,2,3,0,2,40.0,40.0,100.0,8.5,60.0,450.0,540.0,3,2,0,1,0,0,2,0,0,1,0,0,0,0,0,0,0,0,`,
+      `${D3},,2,1,1,0,0,0.0,50.0,0.0,365.0,365.0,240.0,300.0,0,0,0,2,1,2,0,0,0,0,0,0,1,0,0,0,0,0,`,
+      `${D4},是,2,2,0,0,1,50.0,100.0,50.0,17.0,30.0,360.0,420.0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,`,
     ]);
   });
 

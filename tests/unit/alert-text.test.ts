@@ -55,6 +55,9 @@ const PARAMS: Record<AlertRule, AlertParams> = {
   handover_not_submitted: { shift: '早班', at: '08:00' },
   handover_unaccepted: { shift: '早班', at: '08:00', minutes: 15 },
   understaffed: { at: '10:00', signedIn: 8, required: 11 },
+  ticket_returned_twice: { ticketId: 'T-1001', agentId: '3001', name: '王芳' },
+  dispatch_overdue: { ticketId: 'T-1002', unit: '市城管局', days: 5 },
+  special_task_stalled: { ticketId: 'T-1003', unit: '市住建局', days: 3 },
 };
 
 /** The text with every string figure that is itself Chinese (a name, a title) taken out. */

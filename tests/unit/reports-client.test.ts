@@ -243,6 +243,7 @@ function day(date: string, over: Partial<DayRow> = {}): DayRow {
     callbacks: { missed: 2, returned: 1, returnedLate: 1 },
     incidents: { raised: 1, major: 0, lateAcknowledgements: 0 },
     handovers: [],
+    followup: { followups: 0, reached: 0, satisfied: 0, basicallySatisfied: 0, dissatisfied: 0, satisfactionRate: null },
     ...over,
   };
 }

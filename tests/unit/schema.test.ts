@@ -9,10 +9,10 @@ describe('event schema', () => {
     expect(readFileSync(SCHEMA_PATH, 'utf8')).toBe(eventJsonSchema());
   });
 
-  it('covers all 24 v1 event types', () => {
+  it('covers all 30 v1 event types', () => {
     const doc = JSON.parse(eventJsonSchema()) as { oneOf: { properties: { type: { const: string } } }[] };
     expect(doc.oneOf.map((o) => o.properties.type.const).sort()).toEqual([...EVENT_TYPES].sort());
-    expect(EVENT_TYPES).toHaveLength(24);
+    expect(EVENT_TYPES).toHaveLength(30);
   });
 
   const base = { v: 1, id: 'e1', ts: 1764374400000 };

@@ -149,6 +149,9 @@ const zh = {
   rule_handover_not_submitted: '交接班记录未提交',
   rule_handover_unaccepted: '交接班记录未签收',
   rule_understaffed: '在岗人数不足',
+  rule_ticket_returned_twice: '工单两次退回',
+  rule_dispatch_overdue: '转办超期未回复',
+  rule_special_task_stalled: '不满意专项停滞',
 
   // wall additions
   kpiSlToday: '今日15秒接通率',
@@ -684,6 +687,9 @@ const en: Record<MessageKey, string> = {
   rule_handover_not_submitted: 'Handover not submitted',
   rule_handover_unaccepted: 'Handover not accepted',
   rule_understaffed: 'Understaffed',
+  rule_ticket_returned_twice: 'Ticket returned twice',
+  rule_dispatch_overdue: 'Dispatch overdue',
+  rule_special_task_stalled: 'Special task stalled',
 
   kpiSlToday: 'SL 15 s today',
   kpiSlShift: 'SL 15 s shift',

@@ -28,6 +28,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   absentAfterMin: 30,
   handoverOpenMin: 30,
   handoverAcceptMin: 15,
+  replyDueDays: 5,
+  supervisionDueDays: 3,
 };
 
 /** Answer rate is not configurable (METRICS.md): green ≥ 95 %, amber ≥ 90 %. */

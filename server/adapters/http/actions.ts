@@ -1,6 +1,6 @@
 /**
  * What a lead or director does: acknowledge an alert; acknowledge, escalate, report or resolve an
- * incident. Each action is checked against the current view, then written to the stream as an
+ * incident; supervise (督办) a ticket. Each action is checked against the current view, then written to the stream as an
  * event with the actor's name and role. It takes effect when the reader applies it (so every node
  * and every screen agree); the response waits briefly for that, for immediate feedback.
  */
@@ -64,6 +64,16 @@ export function actionsRouter(d: ActionDeps): Router {
     if (!alert) return sendError(res, 404, 'unknown_alert', 'no such alert is active');
     if (alert.acknowledgedBy) return sendError(res, 409, 'already_acknowledged', `already acknowledged by ${alert.acknowledgedBy}`);
     await write(req, res, { type: 'alert.acknowledged', alertId: id, by: req.principal!.name, ...(body.note ? { note: body.note } : {}) }, 'alert.acknowledged', id, { rule: alert.rule });
+  });
+
+  // 督办 (FOLLOWUP.md): a lead or the director presses a unit on a ticket; written as ticket.supervised
+  r.post('/api/v1/tickets/:id/supervise', json, actor, async (req, res) => {
+    const body = parseBody(noteBody, req.body);
+    const id = String(req.params.id);
+    const t = d.replica.state.tickets.get(id);
+    if (!t) return sendError(res, 404, 'unknown_ticket', 'no such ticket');
+    if (t.closedAt !== null && t.dissatisfiedAt === null && t.dispatchedAt === null) return sendError(res, 409, 'ticket_closed', 'the ticket is closed');
+    await write(req, res, { type: 'ticket.supervised', ticketId: id, by: req.principal!.name, ...(body.note ? { note: body.note } : {}) }, 'ticket.supervised', id);
   });
 
   function incident(req: Request, res: Response) {

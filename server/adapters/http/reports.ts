@@ -41,6 +41,7 @@ const DAY_HEADERS = [
   '日期', '进行中', '呼入量', '接通量', '放弃量', '短时放弃', '15秒内接通', '15秒接通率(%)', '接通率(%)', '及时接通率(%)',
   '平均应答(秒)', '最长等待(秒)', '平均通话(秒)', '平均处理(秒)', '未接来电', '已回拨', '超时回拨', '突发事件', '重大事件', '值班长超时确认',
   ...CATEGORIES.map((c) => `工单-${CATEGORY_ZH[c]}`),
+  '回访', '回访接通', '满意', '基本满意', '不满意', '满意率(%)',
 ];
 
 function dayCells(d: DayRow): unknown[] {
@@ -48,6 +49,7 @@ function dayCells(d: DayRow): unknown[] {
     d.date, d.partial ? '是' : '', d.offered, d.answered, d.abandoned, d.shortAbandoned, d.answeredInSL, pct(d.serviceLevel), pct(d.answerRate), pct(d.timelyRate),
     num(d.asaSec), num(d.maxWaitSec), num(d.avgTalkSec), num(d.avgHandleSec), d.callbacks.missed, d.callbacks.returned, d.callbacks.returnedLate,
     d.incidents.raised, d.incidents.major, d.incidents.lateAcknowledgements, ...CATEGORIES.map((c) => d.categories[c]),
+    d.followup.followups, d.followup.reached, d.followup.satisfied, d.followup.basicallySatisfied, d.followup.dissatisfied, pct(d.followup.satisfactionRate),
   ];
 }
 
