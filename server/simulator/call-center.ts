@@ -5,7 +5,7 @@
  * wallboard can apply without an anomaly.
  */
 import type { AgentState } from '../../shared/snapshot';
-import type { IncidentSeverity } from '../../shared/events';
+import type { EventOf, IncidentSeverity } from '../../shared/events';
 import { callerNumber, drawTicket, type BreakReason, type IncidentTemplate } from './catalog';
 import { MIN, SEC, type SimContext } from './context';
 import type { StaffMember } from './roster';
@@ -87,6 +87,8 @@ export interface CallCenterHooks {
   raise(episode: Episode, callId: string, agentId: string): void;
   /** an operator has just signed in: plan their breaks */
   signedIn(agent: Agent): void;
+  /** an operator has filed a ticket: its life after the call begins */
+  filed(ticket: EventOf<'ticket.created'>): void;
 }
 
 /** Object.assign that type-checks the patch, so a mistyped state cannot slip in. */
@@ -481,6 +483,6 @@ export class CallCenter {
     const t = call.episode
       ? { category: call.episode.template.category, kind: ctx.rng.chance(0.7) ? ('complaint' as const) : ('consultation' as const) }
       : drawTicket(ctx.rng, month, day);
-    ctx.emit('ticket.created', { ticketId: ctx.nextId('t'), category: t.category, kind: t.kind, callId: call.id, agentId: agent.id });
+    this.hooks.filed(ctx.emit('ticket.created', { ticketId: ctx.nextId('t'), category: t.category, kind: t.kind, callId: call.id, agentId: agent.id }));
   }
 }

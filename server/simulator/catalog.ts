@@ -245,3 +245,74 @@ export const ACCEPT_NOTES: readonly (string | null)[] = [null, null, null, '已�
 export function severityZh(severity: IncidentSeverity): string {
   return severity === 'major' ? '重大' : '紧急';
 }
+
+// ── after the call: the responsible units (责任单位) of Heze and how they work ──────────────────────
+
+/** A responsible unit as the simulation sees it: relative speed, returns and dissatisfaction (1 = the center's usual). */
+export interface UnitProfile {
+  /** reply time relative to the usual; also raises the share of replies past the 5-day limit */
+  slow: number;
+  /** chance of sending a ticket back (退回), relative to the usual */
+  returns: number;
+  /** share of dissatisfied follow-ups, relative to the usual: where the director's chart points */
+  dissatisfaction: number;
+}
+
+/**
+ * The units the center dispatches to (转办). The district and zone bodies take everything in their
+ * area and are slower; the 执法支队 has the hardest cases (违建) and the most dissatisfied citizens;
+ * the gas company and 环卫 answer fast. Tuned so the center as a whole lands near 8 % dissatisfied.
+ */
+export const UNITS: Readonly<Record<string, UnitProfile>> = {
+  市城管局: { slow: 1, returns: 0.8, dissatisfaction: 0.9 },
+  牡丹区城管局: { slow: 1.1, returns: 1, dissatisfaction: 1.3 },
+  开发区管委会: { slow: 1.5, returns: 1.6, dissatisfaction: 1.9 },
+  高新区管委会: { slow: 1.2, returns: 1.3, dissatisfaction: 1.1 },
+  市环卫处: { slow: 0.7, returns: 0.6, dissatisfaction: 0.6 },
+  市园林绿化服务中心: { slow: 0.9, returns: 0.8, dissatisfaction: 0.7 },
+  市政设施管理处: { slow: 0.9, returns: 0.9, dissatisfaction: 0.85 },
+  市住建局: { slow: 1.3, returns: 1.2, dissatisfaction: 1.2 },
+  市水务集团: { slow: 0.8, returns: 0.8, dissatisfaction: 0.8 },
+  市自然资源和规划局执法支队: { slow: 1.7, returns: 1.4, dissatisfaction: 2.6 },
+  华润燃气: { slow: 0.6, returns: 0.6, dissatisfaction: 0.6 },
+  市热力公司: { slow: 0.8, returns: 0.7, dissatisfaction: 1.5 },
+  西城街道办事处: { slow: 1.1, returns: 1.2, dissatisfaction: 1 },
+  东城街道办事处: { slow: 1.1, returns: 1.2, dissatisfaction: 1 },
+  南城街道办事处: { slow: 1.2, returns: 1.2, dissatisfaction: 1.1 },
+  北城街道办事处: { slow: 1, returns: 1.2, dissatisfaction: 0.9 },
+};
+
+/** Which units a category's tickets go to, by weight (the district and zones take their areas' share). */
+const UNITS_BY_CATEGORY: Readonly<Record<Category, Readonly<Record<string, number>>>> = {
+  city_order: { 牡丹区城管局: 40, 市城管局: 25, 开发区管委会: 14, 高新区管委会: 8, 西城街道办事处: 4, 东城街道办事处: 3, 南城街道办事处: 3, 北城街道办事处: 3 },
+  sanitation: { 市环卫处: 55, 牡丹区城管局: 20, 开发区管委会: 12, 高新区管委会: 8, 市城管局: 5 },
+  municipal: { 市政设施管理处: 45, 市水务集团: 22, 市住建局: 18, 开发区管委会: 10, 高新区管委会: 5 },
+  landscaping: { 市园林绿化服务中心: 65, 牡丹区城管局: 15, 开发区管委会: 12, 高新区管委会: 8 },
+  illegal_construction: { 市自然资源和规划局执法支队: 45, 牡丹区城管局: 30, 开发区管委会: 15, 高新区管委会: 10 },
+  gas_heating: { 华润燃气: 55, 市热力公司: 45 },
+  other: { 西城街道办事处: 20, 东城街道办事处: 20, 南城街道办事处: 20, 北城街道办事处: 20, 开发区管委会: 10, 高新区管委会: 10 },
+};
+
+/**
+ * The unit a ticket of `category` is dispatched to; not `except` (a re-dispatch after a return).
+ * In the heating season most 燃气热力 tickets are about the heating.
+ */
+export function drawUnit(rng: Random, category: Category, month: number, day: number, except?: string): string {
+  const base = category === 'gas_heating' && heatingSeason(month, day) ? { 华润燃气: 30, 市热力公司: 70 } : UNITS_BY_CATEGORY[category];
+  const weights: Record<string, number> = { ...base };
+  if (except !== undefined && Object.keys(weights).length > 1) delete weights[except];
+  return rng.weighted(weights);
+}
+
+/** Why a unit sends a ticket back (退回). */
+export const RETURN_REASONS = {
+  notOurs: ['非本单位职责', '非本单位职责，建议转属地办理', '不属于本辖区管理范围'],
+  address: ['地址信息有误', '地址信息有误，现场未找到反映位置', '登记地址与实际位置不符'],
+  unclear: ['诉求内容不清，无法办理', '联系不上反映人，诉求无法核实'],
+} as const;
+
+/** What a lead or the director writes when supervising (督办) a special task. */
+export const SUPERVISION_NOTES = {
+  lead: ['不满意件，请重新核查办理，3个工作日内反馈', '群众对办理结果不满意，请重新办理并及时回复', '请责任单位再次现场核实处理，按时反馈'],
+  director: ['专项督办：逾期未反馈，请立即办理并书面回复', '中心督办：请主要负责人过问，限期办结', '多次不满意，请责任单位与群众当面沟通解决'],
+} as const;

@@ -38,9 +38,18 @@ export class SimContext {
     return this.at(this.now + ms, run);
   }
 
-  emit<T extends EventType>(type: T, fields: EventFields<T>): void {
+  /** Emits an event of this moment and hands it back. */
+  emit<T extends EventType>(type: T, fields: EventFields<T>): EventOf<T> {
     this.events++;
-    this.out.push({ v: 1, id: `${this.idPrefix}-${this.events}`, type, ts: this.now, ...fields } as unknown as HotlineEvent);
+    const e = { v: 1, id: `${this.idPrefix}-${this.events}`, type, ts: this.now, ...fields } as unknown as EventOf<T>;
+    this.out.push(e);
+    return e;
+  }
+
+  /** Emits an event built beforehand (a ticket's planned life), envelope and all; its `ts` must be now. */
+  emitPlanned(e: HotlineEvent): void {
+    if (e.ts !== this.now) throw new Error(`planned event ${e.id} at ${e.ts}, emitted at ${this.now}`);
+    this.out.push(e);
   }
 
   /** A fresh id for a call ("c"), ticket ("t") or incident ("i"); deterministic like the event ids. */

@@ -37,17 +37,50 @@ export interface HistoryOptions extends Omit<SimulationOptions, 'start' | 'timeZ
   days: number;
   /** sees every simulated event as it is applied (counts, tests) */
   onEvent?: (event: HotlineEvent) => void;
+  /**
+   * Carry the tickets filed in the last `carryDays` local days before today into `carry` (default
+   * 0: none). At most `retentionDays` − 1, so that every carried event is young enough for the stream.
+   */
+  carryDays?: number;
+}
+
+/** The archived days, and the carried tickets' lives in time order (their events after today included). */
+export interface History {
+  records: DayArchive[];
+  carry: HotlineEvent[];
 }
 
 /** The archive records of the `days` local days before `todayStart`, oldest first. Deterministic. */
 export function simulateHistory(options: HistoryOptions): DayArchive[] {
-  const { config, todayStart, days, onEvent, ...simOptions } = options;
+  return runHistory(options).records;
+}
+
+/**
+ * The archive records, and the lives of the tickets filed in the last `carryDays` days: every event
+ * from the `ticket.created` to the `ticket.closed`, planned ones after today included. The live
+ * stream starts at today's midnight, so without them a ticket's life ends with the archived days;
+ * server/demo.ts hands them to the live simulator, which appends those up to now at once and the
+ * rest when their time comes. Their follow-ups on archived days change no figure there: those days
+ * are before the log's trim point, the archive's (state.historyFrom), and only today's count.
+ */
+export function runHistory(options: HistoryOptions): History {
+  const { config, todayStart, days, onEvent, carryDays = 0, ...simOptions } = options;
   if (!Number.isInteger(days) || days < 0) throw new Error('days must be a non-negative integer');
-  if (days === 0) return [];
+  if (!Number.isInteger(carryDays) || carryDays < 0 || carryDays > Math.min(days, config.eventTime.retentionDays - 1)) {
+    throw new Error('carryDays must be an integer from 0 to the days and to retentionDays − 1');
+  }
+  if (days === 0) return { records: [], carry: [] };
   const tz = config.timeZone;
   const p = localParts(todayStart, tz);
   const first = zonedEpoch(p.year, p.month, p.day - days, 0, tz);
-  const sim = createSimulation({ ...simOptions, start: first - LEAD_IN_MS, timeZone: tz, shifts: config.shifts });
+  const carryFrom = zonedEpoch(p.year, p.month, p.day - carryDays, 0, tz);
+  const carry: HotlineEvent[] = [];
+  const onTicketLife = (life: HotlineEvent[]) => {
+    simOptions.onTicketLife?.(life);
+    // filed before today (those after midnight are the live simulation's own)
+    if (life[0]!.ts >= carryFrom && life[0]!.ts < todayStart) carry.push(...life);
+  };
+  const sim = createSimulation({ ...simOptions, start: first - LEAD_IN_MS, timeZone: tz, shifts: config.shifts, onTicketLife });
   const reducer = new Reducer(config);
   let n = 0;
   const feedUntil = (t: number) => {
@@ -65,14 +98,15 @@ export function simulateHistory(options: HistoryOptions): DayArchive[] {
     feedUntil(settled);
     records.push(dayArchive(reducer.state, day, settled, config));
   }
-  return records;
+  // (a stable sort: each ticket's events keep their order)
+  return { records, carry: carryDays > 0 ? carry.sort((a, b) => a.ts - b.ts) : [] };
 }
 
-/** Simulates the history and writes it to the archive; returns what was written and how long it took. */
-export async function archiveHistory(archive: ArchiveStore, options: HistoryOptions): Promise<{ records: DayArchive[]; ms: number }> {
+/** Simulates the history and writes it to the archive; returns what was written, the carried tickets and how long it took. */
+export async function archiveHistory(archive: ArchiveStore, options: HistoryOptions): Promise<History & { ms: number }> {
   const t0 = performance.now();
-  const records = simulateHistory(options);
+  const history = runHistory(options);
   // "0-0": earlier than any stream position, so a record the keeper computes from the stream replaces it
-  for (const r of records) await archive.put(r, '0-0');
-  return { records, ms: performance.now() - t0 };
+  for (const r of history.records) await archive.put(r, '0-0');
+  return { ...history, ms: performance.now() - t0 };
 }

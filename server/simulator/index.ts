@@ -5,6 +5,6 @@
  */
 export { createSimulation, type Simulation, type SimulationOptions } from './simulation';
 export { startSimulator, type SimulatorHandle, type SimulatorOptions } from './runner';
-export { archiveHistory, simulateHistory, type HistoryOptions } from './history';
+export { archiveHistory, runHistory, simulateHistory, type History, type HistoryOptions } from './history';
 export { SHIFT_LEADS } from './catalog';
 export type { HandoverLookup } from './handovers';

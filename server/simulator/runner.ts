@@ -34,6 +34,12 @@ export interface SimulatorOptions extends Omit<SimulationOptions, 'start' | 'sho
    * the shift in force, and a late operator and the whole handover at the next boundary. Default false.
    */
   showcase?: boolean;
+  /**
+   * Events made elsewhere, merged into the output by time: the lives of the archived days' recent
+   * tickets (history.ts `carryDays`). Those before the warm-up's start go first, the rest as their
+   * time comes. Default none.
+   */
+  carry?: readonly HotlineEvent[];
 }
 
 export interface SimulatorHandle {
@@ -47,7 +53,7 @@ export interface SimulatorHandle {
 
 /** Starts appending simulated events; returns at once (see `ready` for the warm-up). */
 export function startSimulator(options: SimulatorOptions): SimulatorHandle {
-  const { log, clock, speed = 1, tickMs = 200, batchSize = 1000, onError = () => {}, warmupFrom, start, showcase = false, ...simOptions } = options;
+  const { log, clock, speed = 1, tickMs = 200, batchSize = 1000, onError = () => {}, warmupFrom, start, showcase = false, carry = [], ...simOptions } = options;
   if (!(speed > 0) || !Number.isFinite(speed)) throw new Error('speed must be a positive number');
   if (!(tickMs > 0)) throw new Error('tickMs must be positive');
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
@@ -58,6 +64,22 @@ export function startSimulator(options: SimulatorOptions): SimulatorHandle {
   if (from > simStart) throw new Error('warmupFrom must not be after start');
   const sim = createSimulation({ ...simOptions, start: from, ...(showcase ? { showcaseAt: simStart } : {}) });
   const now = () => simStart + (clock.now() - realStart) * speed;
+  const extra = carry.slice().sort((a, b) => a.ts - b.ts);
+  let nextExtra = 0;
+  /** the simulation's events up to t, with the carried ones of that time merged in (ties: carried first) */
+  function dueUntil(t: number): HotlineEvent[] {
+    const own = sim.nextUntil(t);
+    if (nextExtra >= extra.length || extra[nextExtra]!.ts > t) return own;
+    const out: HotlineEvent[] = [];
+    let i = 0;
+    for (; nextExtra < extra.length && extra[nextExtra]!.ts <= t; nextExtra++) {
+      const c = extra[nextExtra]!;
+      for (; i < own.length && own[i]!.ts < c.ts; i++) out.push(own[i]!);
+      out.push(c);
+    }
+    for (; i < own.length; i++) out.push(own[i]!);
+    return out;
+  }
 
   let pending: HotlineEvent[] = [];
   let stopped = false;
@@ -65,7 +87,7 @@ export function startSimulator(options: SimulatorOptions): SimulatorHandle {
   let running: Promise<void> = Promise.resolve();
 
   async function drain(): Promise<void> {
-    const due = sim.nextUntil(Math.floor(now()));
+    const due = dueUntil(Math.floor(now()));
     pending = pending.length === 0 ? due : pending.concat(due);
     while (pending.length > 0 && !stopped) {
       const batch = pending.slice(0, batchSize);

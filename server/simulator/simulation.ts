@@ -13,6 +13,7 @@ import { hashSeed } from './prng';
 import { HandoverDesk, type HandoverLookup } from './handovers';
 import { buildStaff, SIM_SHIFTS } from './roster';
 import { ShiftPlanner } from './shifts';
+import { rosterWorld, TicketDesk } from './tickets';
 
 export interface SimulationOptions {
   /** any integer; the whole run follows from it */
@@ -43,6 +44,11 @@ export interface SimulationOptions {
    * second one, and accepts the one there (a person's) instead of its own. Default: none (pure).
    */
   existingHandover?: HandoverLookup;
+  /**
+   * Sees each dispatched ticket's creation and whole planned life (tickets.ts) when it is filed,
+   * events not yet due included: history.ts hands the recent ones to the live demo.
+   */
+  onTicketLife?: (events: HotlineEvent[]) => void;
 }
 
 export interface Simulation {
@@ -72,9 +78,11 @@ export function createSimulation(options: SimulationOptions): Simulation {
   const staff = buildStaff(options.agents ?? 40, seed, shifts);
 
   const desk = new IncidentDesk(ctx, () => center, { perDay: incidentsPerDay, autoRespond: options.autoRespond ?? true, leadAt: (t) => planner.leadAt(t) });
+  const tickets = new TicketDesk(ctx, seed, rosterWorld({ seed, staff, shifts, timeZone }), options.onTicketLife ?? null);
   const center: CallCenter = new CallCenter(ctx, staff.members, {
     raise: (ep, callId, agentId) => desk.raise(ep, callId, agentId),
     signedIn: (agent) => planner.planBreaks(agent),
+    filed: (ticket) => tickets.filed(ticket),
   });
   const planner: ShiftPlanner = new ShiftPlanner(ctx, center, staff, shifts, seed, () => handovers, options.showcaseAt);
   const handovers = new HandoverDesk(ctx, seed, () => center, desk, (b) => planner.shiftBefore(b), options.existingHandover ?? null);

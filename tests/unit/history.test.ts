@@ -90,6 +90,23 @@ describe('simulateHistory', () => {
     expect(sum(weekend, (r) => r.window.offered) / 8).toBeLessThan(sum(weekdays, (r) => r.window.offered) / 20);
   });
 
+  it('has each day’s follow-up calls and their satisfaction, the dissatisfied by category and unit', () => {
+    // from the third day on: the tickets of the days before are called back (the first days start empty)
+    for (const r of month.slice(2)) {
+      const f = r.followup;
+      expect(f.followups).toBeGreaterThan(300);
+      expect(f.reached).toBe(f.satisfied + f.basicallySatisfied + f.dissatisfied);
+      expect(f.reached / f.followups).toBeGreaterThan(0.9);
+      expect((f.satisfied + f.basicallySatisfied) / f.reached).toBeGreaterThan(0.8);
+      expect(sum(f.byCategory, ([, n]) => n)).toBe(f.dissatisfied);
+      expect(sum(f.byUnit, ([, n]) => n)).toBe(f.dissatisfied);
+    }
+    const reached = sum(month, (r) => r.followup.reached);
+    const rate = sum(month, (r) => r.followup.satisfied + r.followup.basicallySatisfied) / reached;
+    expect(rate).toBeGreaterThan(0.86);
+    expect(rate).toBeLessThan(0.95);
+  });
+
   it('keeps each day’s attendance against its roster and its three handovers, each signed by another lead', () => {
     for (const r of month) {
       expect(r.handovers.map((h) => (h.boundary - r.start) / 3_600_000)).toEqual([0, 8, 16]);

@@ -35,7 +35,7 @@ function inconsistencies(events: readonly HotlineEvent[]): string[] {
   const seats = new Map<string, string>();
   const calls = new Map<string, { status: string; agent: string | null; caller?: string; lastAgent: string | null }>();
   const returned = new Set<string>();
-  const tickets = new Set<string>();
+  const tickets = new Map<string, { dispatched: boolean; closed: boolean; open?: boolean }>();
   const incidents = new Map<string, { reported: boolean; resolved: boolean }>();
   const handovers = new Map<string, { by: string; accepted: boolean }>();
   /** a successor signed in beside a predecessor still at the seat (第二十九条): the predecessor must leave soon */
@@ -157,7 +157,27 @@ function inconsistencies(events: readonly HotlineEvent[]): string[] {
         const c = e.callId ? calls.get(e.callId) : undefined;
         if (c?.status !== 'done' || c.lastAgent !== e.agentId) bad('ticket for a call that agent did not end');
         if (tickets.has(e.ticketId)) bad('ticket twice');
-        tickets.add(e.ticketId);
+        tickets.set(e.ticketId, { dispatched: false, closed: false });
+        break;
+      }
+      case 'ticket.dispatched':
+      case 'ticket.returned':
+      case 'ticket.replied':
+      case 'ticket.followup':
+      case 'ticket.supervised':
+      case 'ticket.closed': {
+        // a ticket's life after the call: a dispatch first, nothing after its closing; returns and replies of a dispatch
+        const t = tickets.get(e.ticketId);
+        if (!t) bad('about a ticket never created');
+        else if (t.closed) bad('after the ticket was closed');
+        else if (e.type === 'ticket.dispatched') t.dispatched = true;
+        else if (!t.dispatched) bad('before the ticket was dispatched');
+        else if (e.type === 'ticket.returned' || e.type === 'ticket.replied') {
+          if (!t.open) bad(`${e.type} without an open dispatch`);
+        }
+        if (t && e.type === 'ticket.dispatched') t.open = true;
+        if (t && (e.type === 'ticket.returned' || e.type === 'ticket.replied')) t.open = false;
+        if (t && e.type === 'ticket.closed') t.closed = true;
         break;
       }
       case 'incident.raised': {
@@ -263,6 +283,14 @@ describe('simulation (pure generator)', () => {
     const found = inconsistencies(tampered);
     expect(found.some((p) => p.startsWith('x-1'))).toBe(true);
     expect(found.some((p) => p.startsWith('x-3') && p.includes('talking'))).toBe(true);
+    const ts = answer.ts;
+    const ticketsFound = inconsistencies([
+      ...events.filter((e) => e.ts <= ts),
+      { v: 1, id: 'y-1', type: 'ticket.replied', ts, ticketId: 'nope', unit: '市环卫处' },
+      { v: 1, id: 'y-2', type: 'ticket.closed', ts, ticketId: 'nope' },
+    ]);
+    expect(ticketsFound.filter((p) => p.startsWith('y-')).every((p) => p.includes('never created'))).toBe(true);
+    expect(ticketsFound.filter((p) => p.startsWith('y-'))).toHaveLength(2);
   });
 
   it('produces a plausible day for a Heze-sized center', () => {
@@ -278,6 +306,11 @@ describe('simulation (pure generator)', () => {
     expect(transferred / calls).toBeLessThan(0.1);
     expect(count(events, 'call.rona')).toBeGreaterThan(0);
     expect(count(events, 'ticket.created') / count(events, 'call.answered')).toBeGreaterThan(0.7);
+    // after the call: most complaints dispatched the same day, the first replies already (the
+    // follow-up calls come mostly the next day: the simulation opens at midnight)
+    expect(count(events, 'ticket.dispatched')).toBeGreaterThan(300);
+    expect(count(events, 'ticket.replied')).toBeGreaterThan(20);
+    expect(count(events, 'ticket.followup')).toBeGreaterThan(0);
 
     const perHour = (h: number) => events.filter((e) => e.type === 'call.queued' && localParts(e.ts, TZ).hour === h).length;
     expect(perHour(10)).toBeGreaterThan(perHour(3) * 3);
