@@ -174,6 +174,23 @@ export function monthStart(ms: number, tz: string): number {
 
 type Draft = Omit<AlertView, 'acknowledgedBy' | 'acknowledgedAt' | 'message'>;
 
+/** An operator's name: as they logged in, else as the newest roster has it (someone not at work today). */
+export function knownName(state: State, agentId: string): string | null {
+  const live = state.agents.get(agentId)?.name;
+  if (live) return live;
+  let newest: string | null = null;
+  let name: string | null = null;
+  for (const [date, r] of state.rosters) {
+    if (newest !== null && date < newest) continue;
+    const e = r.entries.find((x) => x.agentId === agentId && x.name);
+    if (e) {
+      newest = date;
+      name = e.name;
+    }
+  }
+  return name;
+}
+
 /** The follow-up view and the ticket rules' drafts at `now`, and until when they stay as they are. */
 export interface FollowupResult {
   view: FollowupView;
@@ -242,7 +259,7 @@ export function followupView(state: State, now: number, config: CenterConfig, ar
         severity: 'warning',
         subject: tk.ticketId,
         since: tk.returnEpisode,
-        params: { ticketId: tk.ticketId, agentId: who, name: who === null ? null : (state.agents.get(who)?.name ?? null) },
+        params: { ticketId: tk.ticketId, agentId: who, name: who === null ? null : knownName(state, who) },
       });
     }
   }
