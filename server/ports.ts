@@ -37,6 +37,14 @@ export interface EventLog {
    */
   identity(): Promise<LogIdentity>;
   /**
+   * Whether the log still holds the entry `id` (a cursor a node reached): true when it does, or when
+   * `id` is older than every entry (trimmed away, or the log is empty); false when the log lost it yet
+   * goes on past it, which `identity` cannot tell: a Sentinel failover to a replica that never
+   * received the last entries, after new ones were appended there. Optional: a log that cannot lose
+   * single entries need not say.
+   */
+  holds?(id: string): Promise<boolean>;
+  /**
    * Retention (REPORTS.md): removes the entries whose stream time is before `beforeMs` and records
    * `wholeFrom` (≥ beforeMs), the instant from which the log still holds every event: a node that
    * replays the trimmed log takes the days before it from the archive. Returns how many went.
@@ -161,6 +169,18 @@ export interface FeedStore {
   list(): Promise<FeedRecord[]>;
   /** Writes (replaces) one feed's key, expiring `ttlMs` from now. */
   put(record: FeedRecord, ttlMs: number): Promise<void>;
+}
+
+/**
+ * Who sends a notification (docs/notifications.md): one claim per channel, trigger and episode,
+ * taken by the first node that asks (Redis: `SET <prefix>notify:<channel>:<trigger>:<episode> <owner> NX PX ttl`).
+ * The node holding it sends; every other node, and this one again, is told no.
+ */
+export interface NotifyClaims {
+  /** true when this call took the claim; false when anyone (this owner included) holds it */
+  claim(channel: string, trigger: string, episode: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** gives the claim back, only if `owner` holds it (a node stopping before it could deliver); true if it did */
+  release(channel: string, trigger: string, episode: string, owner: string): Promise<boolean>;
 }
 
 export interface Clock {

@@ -45,6 +45,63 @@ export const thresholdsSchema = z
 
 export const shiftSchema = z.object({ name: z.string().min(1).max(32), start: hhmm }).strict();
 
+/** Where a notification can go (docs/notifications.md). */
+export const NOTIFY_KINDS = ['wecom', 'dingtalk', 'feishu', 'webhook', 'email'] as const;
+export type NotifyKind = (typeof NOTIFY_KINDS)[number];
+/** What a channel can be told about: a new incident, the escalation alerts, any critical alert, a feed down. */
+export const NOTIFY_TRIGGERS = [
+  'incident.raised',
+  'incident_unacknowledged',
+  'incident_director_pending',
+  'incident_report_overdue',
+  'alert.critical',
+  'feed.down',
+] as const;
+export type NotifyTrigger = (typeof NOTIFY_TRIGGERS)[number];
+/** the kinds that POST to a URL */
+const URL_KINDS: ReadonlySet<NotifyKind> = new Set(['wecom', 'dingtalk', 'feishu', 'webhook']);
+/** the kinds whose robots sign with a secret (加签 / 签名校验) */
+const SECRET_KINDS: ReadonlySet<NotifyKind> = new Set(['dingtalk', 'feishu']);
+
+function isHttpUrl(v: string): boolean {
+  if (!/^https?:\/\/[^\s]+$/i.test(v)) return false;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export const notifyChannelSchema = z
+  .object({
+    /** names the channel in /admin, the audit log and the claim keys: letters, digits, _ . - */
+    name: z.string().regex(/^[\p{L}\p{N}_.-]{1,32}$/u, 'use 1–32 letters, digits, _ . - (no spaces or colons)'),
+    kind: z.enum(NOTIFY_KINDS, { error: `must be one of ${NOTIFY_KINDS.join(', ')}` }),
+    url: z.string().max(2048).refine(isHttpUrl, 'must be an https:// or http:// URL').optional(),
+    secret: z.string().min(1).max(256).optional(),
+    to: z.array(z.email({ error: 'must be an e-mail address' })).min(1, 'list at least one address').max(50).optional(),
+    on: z
+      .array(z.enum(NOTIFY_TRIGGERS, { error: `must be one of ${NOTIFY_TRIGGERS.join(', ')}` }))
+      .min(1, `list at least one trigger (${NOTIFY_TRIGGERS.join(', ')})`)
+      .refine((on) => new Set(on).size === on.length, 'lists a trigger twice'),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (URL_KINDS.has(c.kind)) {
+      if (c.url === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `required for a ${c.kind} channel (https:// or http://)` });
+      if (c.to !== undefined) ctx.addIssue({ code: 'custom', path: ['to'], message: `only an email channel has recipients; a ${c.kind} channel posts to its url` });
+    } else {
+      if (c.to === undefined) ctx.addIssue({ code: 'custom', path: ['to'], message: 'required for an email channel: a list of addresses' });
+      if (c.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'an email channel sends through SMTP_URL; remove url' });
+    }
+    if (c.secret !== undefined && !SECRET_KINDS.has(c.kind)) {
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: `only dingtalk and feishu robots sign with a secret; remove it from this ${c.kind} channel` });
+    }
+  });
+
+export type NotifyChannel = z.output<typeof notifyChannelSchema>;
+
 export const configFileSchema = z
   .object({
     center: z.object({ name: z.string().min(1).max(100).default('菏泽市12319城市管理服务热线') }).strict().default({ name: '菏泽市12319城市管理服务热线' }),
@@ -65,6 +122,18 @@ export const configFileSchema = z
     historyDays: z.number().int().min(1).max(3660).default(400),
     /** how far ahead of the log's clock an event's `ts` may be before it is refused */
     maxClockSkewMin: z.number().positive().max(1440).default(10),
+    /** where notifications go (docs/notifications.md); none by default */
+    notify: z
+      .array(notifyChannelSchema)
+      .max(32)
+      .default([])
+      .superRefine((channels, ctx) => {
+        const seen = new Set<string>();
+        channels.forEach((c, i) => {
+          if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `two channels are named "${c.name}"` });
+          seen.add(c.name);
+        });
+      }),
   })
   .strict()
   .refine((c) => c.historyDays > c.retentionDays, { message: 'historyDays must be longer than retentionDays', path: ['historyDays'] });
@@ -87,6 +156,8 @@ export interface CenterConfig {
   eventTime: EventTimeLimits;
   /** days the archive and the audit keep (REPORTS.md) */
   historyDays: number;
+  /** notification channels (docs/notifications.md); read by server/notify only, never by the core */
+  notify: NotifyChannel[];
 }
 
 export function isValidTimeZone(tz: string): boolean {
@@ -121,6 +192,7 @@ export function buildConfig(file: unknown, timeZone: string): CenterConfig {
     thresholds: { ...c.thresholds },
     eventTime: { maxClockSkewMin: c.maxClockSkewMin, retentionDays: c.retentionDays },
     historyDays: c.historyDays,
+    notify: c.notify.map((n) => ({ ...n, on: [...n.on], ...(n.to ? { to: [...n.to] } : {}) })),
   });
 }
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type {} from '../helpers/provided-context';
 import type { HotlineEvent } from '../../shared/events';
-import type { Accounts, ArchiveStore, AuditLog, AuditRecord, DeviceRecord, EventLog, FeedRecord, FeedStore, SnapshotStore, UserRecord } from '../../server/ports';
+import type { Accounts, ArchiveStore, AuditLog, AuditRecord, DeviceRecord, EventLog, FeedRecord, FeedStore, NotifyClaims, SnapshotStore, UserRecord } from '../../server/ports';
 import type { DayArchive } from '../../server/core/archive';
 import { emptyDay } from '../../server/core/reports';
 import { MemoryEventLog } from '../../server/adapters/memory/memory-event-log';
@@ -16,6 +16,7 @@ import { MemoryAccounts } from '../../server/adapters/memory/memory-accounts';
 import { MemoryAuditLog } from '../../server/adapters/memory/memory-audit-log';
 import { MemoryFeedStore } from '../../server/adapters/memory/memory-feed-store';
 import { MemoryArchiveStore } from '../../server/adapters/memory/memory-archive-store';
+import { MemoryNotifyClaims } from '../../server/adapters/memory/memory-notify-claims';
 import { createRedisClients, type RedisClients } from '../../server/adapters/redis/connect';
 import { RedisEventLog } from '../../server/adapters/redis/event-log';
 import { RedisSnapshotStore } from '../../server/adapters/redis/snapshot-store';
@@ -23,6 +24,7 @@ import { RedisAccounts } from '../../server/adapters/redis/accounts';
 import { RedisAuditLog } from '../../server/adapters/redis/audit-log';
 import { RedisFeedStore } from '../../server/adapters/redis/feed-store';
 import { RedisArchiveStore } from '../../server/adapters/redis/archive-store';
+import { RedisNotifyClaims } from '../../server/adapters/redis/notify-claims';
 
 interface Rejected {
   id: string;
@@ -38,10 +40,13 @@ interface Backend {
   audit: AuditLog;
   feeds: FeedStore;
   archive: ArchiveStore;
+  notifyClaims: NotifyClaims;
   /** Lets `ms` pass for expiries: the memory store's injected clock moves, Redis' own time is waited out. */
   elapse(ms: number): Promise<void>;
   /** Accounts as a second node would see them (same storage, own connection). */
   otherAccounts(): Promise<Accounts>;
+  /** Notification claims as a second node would see them (same storage, own connection). */
+  otherNotifyClaims(): Promise<NotifyClaims>;
   /** An entry with arbitrary fields, bypassing `append` (a raw XADD on Redis). */
   rawAppend(fields: Array<[string, string]>): Promise<string>;
   /** Appends events as if the log's clock read `ms` (an XADD with the ID `<ms>-*` on Redis); their IDs. */
@@ -67,6 +72,7 @@ function memoryBackend(): Promise<Backend> {
   const eventLog = new MemoryEventLog(logClock, REJECTED_CAP);
   const accounts = new MemoryAccounts();
   const clock = { t: T0, now: () => clock.t };
+  const notifyClaims = new MemoryNotifyClaims(clock);
   return Promise.resolve({
     eventLog,
     snapshots: new MemorySnapshotStore(),
@@ -74,11 +80,13 @@ function memoryBackend(): Promise<Backend> {
     audit: new MemoryAuditLog(),
     feeds: new MemoryFeedStore(clock),
     archive: new MemoryArchiveStore(),
+    notifyClaims,
     elapse: async (ms) => {
       clock.t += ms;
     },
     // One process is one node: the "other node" is the same store.
     otherAccounts: async () => accounts,
+    otherNotifyClaims: async () => notifyClaims,
     rawAppend: async (fields) => eventLog.appendFields(fields),
     appendAt: async (ms, events) => {
       logClock.at = ms;
@@ -108,8 +116,14 @@ async function redisBackend(): Promise<Backend> {
     audit: new RedisAuditLog(clients.main, prefix),
     feeds: new RedisFeedStore(clients.main, prefix),
     archive: new RedisArchiveStore(clients.main, prefix),
+    notifyClaims: new RedisNotifyClaims(clients.main, prefix),
     elapse: async (ms) => {
       await sleep(ms);
+    },
+    otherNotifyClaims: async () => {
+      const other = await createRedisClients(url, prefix, { connectTimeoutMs: 5_000 });
+      others.push(other);
+      return new RedisNotifyClaims(other.main, prefix);
     },
     otherAccounts: async () => {
       const other = await createRedisClients(url, prefix, { connectTimeoutMs: 5_000 });
@@ -659,6 +673,47 @@ describe.each([
     });
   });
 
+  describe('notification claims', () => {
+    const C = ['wecom', 'incident_unacknowledged', 'incident_unacknowledged:inc-7'] as const;
+
+    it('the first claim wins; every later one, by anyone, is refused', async () => {
+      expect(await b.notifyClaims.claim(...C, 'node-a', 60_000)).toBe(true);
+      expect(await b.notifyClaims.claim(...C, 'node-a', 60_000)).toBe(false);
+      expect(await b.notifyClaims.claim(...C, 'node-b', 60_000)).toBe(false);
+      const other = await b.otherNotifyClaims();
+      expect(await other.claim(...C, 'node-b', 60_000)).toBe(false);
+    });
+
+    it('channel, trigger and episode each make another claim', async () => {
+      expect(await b.notifyClaims.claim(...C, 'node-a', 60_000)).toBe(true);
+      expect(await b.notifyClaims.claim('dingtalk', C[1], C[2], 'node-a', 60_000)).toBe(true);
+      expect(await b.notifyClaims.claim(C[0], 'alert.critical', C[2], 'node-a', 60_000)).toBe(true);
+      expect(await b.notifyClaims.claim(C[0], C[1], 'incident_unacknowledged:inc-8', 'node-a', 60_000)).toBe(true);
+    });
+
+    it('of many nodes asking at once, exactly one gets it', async () => {
+      const others = await Promise.all(Array.from({ length: 4 }, () => b.otherNotifyClaims()));
+      const asks = Array.from({ length: 40 }, (_, i) => (i % 5 === 0 ? b.notifyClaims : others[i % 4]!).claim(...C, `node-${i}`, 60_000));
+      expect((await Promise.all(asks)).filter(Boolean)).toHaveLength(1);
+    });
+
+    it('lapses after its time, and can then be taken again', async () => {
+      expect(await b.notifyClaims.claim(...C, 'node-a', 200)).toBe(true);
+      await b.elapse(450);
+      expect(await b.notifyClaims.claim(...C, 'node-b', 60_000)).toBe(true);
+      expect(await b.notifyClaims.claim(...C, 'node-a', 60_000)).toBe(false);
+    });
+
+    it('is given back only by its owner, and then taken by the next to ask', async () => {
+      expect(await b.notifyClaims.claim(...C, 'node-a', 60_000)).toBe(true);
+      expect(await b.notifyClaims.release(...C, 'node-b')).toBe(false);
+      expect(await b.notifyClaims.claim(...C, 'node-b', 60_000)).toBe(false);
+      expect(await b.notifyClaims.release(...C, 'node-a')).toBe(true);
+      expect(await b.notifyClaims.release(...C, 'node-a')).toBe(false);
+      expect(await (await b.otherNotifyClaims()).claim(...C, 'node-b', 60_000)).toBe(true);
+    });
+  });
+
   describe('feed store', () => {
     const feed = (name: string, over: Partial<FeedRecord> = {}): FeedRecord => ({
       name,
@@ -706,6 +761,38 @@ describe.each([
       r!.connected = false;
       expect(await b.feeds.list()).toEqual([feed('ami-1')]);
     });
+  });
+});
+
+describe('notification claims on Redis', () => {
+  let clients: RedisClients;
+
+  beforeEach(async () => {
+    clients = await createRedisClients(inject('redisUrl'), 'unused:', { connectTimeoutMs: 5_000 });
+  });
+
+  afterEach(async () => {
+    await clients.close();
+  });
+
+  it('are the contract key `<prefix>notify:<channel>:<trigger>:<episode id>`, holding the owner, with the expiry asked for', async () => {
+    const p = `${FILE_PREFIX}claims-${++testNo}:`;
+    const claims = new RedisNotifyClaims(clients.main, p);
+    expect(await claims.claim('值班群', 'incident_unacknowledged', 'incident_unacknowledged:inc-7', 'node-a', 14 * DAY)).toBe(true);
+    const key = `${p}notify:值班群:incident_unacknowledged:incident_unacknowledged:inc-7`;
+    expect(await clients.main.get(key)).toBe('node-a');
+    const ttl = Number(await clients.main.pTTL(key));
+    expect(ttl).toBeGreaterThan(14 * DAY - 5_000);
+    expect(ttl).toBeLessThanOrEqual(14 * DAY);
+  });
+
+  it('a key written by another process (SET NX) is a claim held', async () => {
+    const p = `${FILE_PREFIX}claims-${++testNo}:`;
+    await clients.main.sendCommand(['SET', `${p}notify:mail:feed.down:ami-1:${T0}`, 'elsewhere', 'NX', 'PX', '60000']);
+    const claims = new RedisNotifyClaims(clients.main, p);
+    expect(await claims.claim('mail', 'feed.down', `ami-1:${T0}`, 'node-a', 60_000)).toBe(false);
+    expect(await claims.release('mail', 'feed.down', `ami-1:${T0}`, 'node-a')).toBe(false);
+    expect(await clients.main.get(`${p}notify:mail:feed.down:ami-1:${T0}`)).toBe('elsewhere');
   });
 });
 
