@@ -9,7 +9,7 @@ import { hashPassword, TokenService } from './auth';
 import { LiveView } from './live-view';
 import { Replica, SNAPSHOT_EVERY_MS } from './replica';
 import { compareStreamIds } from './core/stream-id';
-import type { Accounts, ArchiveStore, AuditLog, Clock, EventLog, FeedStore, SnapshotStore } from './ports';
+import type { Accounts, ArchiveStore, AuditLog, Clock, EventLog, FeedStore, NotifyClaims, SnapshotStore } from './ports';
 import { FeedMonitor } from './feed-monitor';
 import { MemoryFeedStore } from './adapters/memory/memory-feed-store';
 import { MemoryArchiveStore } from './adapters/memory/memory-archive-store';
@@ -25,6 +25,9 @@ import { privacyRouter } from './adapters/http/privacy';
 import { reportsRouter } from './adapters/http/reports';
 import { feedsRouter } from './adapters/http/feeds';
 import { shiftsRouter } from './adapters/http/shifts';
+import { notifyRouter } from './adapters/http/notify';
+import { MemoryNotifyClaims } from './adapters/memory/memory-notify-claims';
+import { Notifier, type NotifyTuning } from './notify/notifier';
 import { attachRealtime, type Realtime } from './adapters/realtime/socket';
 
 export interface AppPorts {
@@ -39,6 +42,8 @@ export interface AppPorts {
   feeds?: FeedStore;
   /** the daily archive (REPORTS.md); without one, a store in this process (the demo without Redis, tests) */
   archive?: ArchiveStore;
+  /** who sends each notification (docs/notifications.md): Redis across nodes; without one, this process only */
+  notifyClaims?: NotifyClaims;
   clock: Clock;
   logger: Logger;
 }
@@ -61,6 +66,11 @@ export interface AppOptions {
   feedTtlMs?: number;
   /** how often the feed keys are read (default 5 s) */
   feedPollMs?: number;
+  /** PUBLIC_URL (links in notifications) and SMTP_URL (e-mail notifications) */
+  publicUrl?: string | null;
+  smtpUrl?: string | null;
+  /** notification timings (tests shorten them) */
+  notify?: NotifyTuning;
 }
 
 export interface RunningApp {
@@ -74,6 +84,8 @@ export interface RunningApp {
   keeper: ArchiveKeeper;
   reports: ReportsService;
   staffing: StaffingService;
+  /** the notifications of CONFIG_FILE `notify` */
+  notifier: Notifier;
   stop(): Promise<void>;
 }
 
@@ -114,6 +126,11 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
   const unwatchFeeds = feeds.onChange(() => view.changed());
   const unwatchStaffing = staffing.onChange(() => view.changed());
   const unwatchMonth = month.onChange(() => view.changed());
+  const notifier = new Notifier(
+    { view, claims: ports.notifyClaims ?? new MemoryNotifyClaims(clock), audit: ports.audit, clock, logger, config: o.config, publicUrl: o.publicUrl ?? null, smtpUrl: o.smtpUrl ?? null },
+    o.notify,
+  );
+  notifier.start();
   const tokens = new TokenService(ports.accounts, clock, o.tokenTtlMs);
   let realtime: Realtime | null = null;
   const disconnect = (m: { deviceId?: string; username?: string }) => realtime?.disconnect(m);
@@ -133,6 +150,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
       reportsRouter({ reports, tokens, clock, config: o.config }),
       feedsRouter({ store: feedStore, monitor: feeds, ingestToken: o.ingestToken, tokens, ttlMs: o.feedTtlMs }),
       shiftsRouter({ log: ports.log, replica, view, tokens, audit: ports.audit, clock, config: o.config, reports, staffing }),
+      notifyRouter({ notifier, tokens }),
     ],
     ready: async () => {
       if (!replica.connected) return { ok: false, reason: 'event log unreachable' };
@@ -171,7 +189,9 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
     keeper,
     reports,
     staffing,
+    notifier,
     async stop() {
+      await notifier.stop();
       feeds.stop();
       staffing.stop();
       unwatchStaffing();

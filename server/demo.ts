@@ -11,6 +11,8 @@ import { RedisAccounts } from './adapters/redis/accounts';
 import { RedisAuditLog } from './adapters/redis/audit-log';
 import { RedisFeedStore } from './adapters/redis/feed-store';
 import { RedisArchiveStore } from './adapters/redis/archive-store';
+import { RedisNotifyClaims } from './adapters/redis/notify-claims';
+import { MemoryNotifyClaims } from './adapters/memory/memory-notify-claims';
 import { MemoryArchiveStore } from './adapters/memory/memory-archive-store';
 import { MemoryEventLog } from './adapters/memory/memory-event-log';
 import { MemorySnapshotStore } from './adapters/memory/memory-snapshot-store';
@@ -110,12 +112,13 @@ async function main(): Promise<void> {
       audit: new RedisAuditLog(clients.main, settings.redisPrefix),
       feeds: new RedisFeedStore(clients.main, settings.redisPrefix),
       archive: new RedisArchiveStore(clients.main, settings.redisPrefix),
+      notifyClaims: new RedisNotifyClaims(clients.main, settings.redisPrefix),
     };
   } else {
     console.log(`demo: no Redis at ${new URL(settings.redisUrl).host}; running on an in-process event log (nothing is kept after exit)`);
     // stream IDs in simulated time, as the events: the reader judges an event's time against its ID
     memoryLog = new MemoryEventLog({ now: () => Math.floor(simNow ? simNow() : Date.now()) });
-    ports = { log: memoryLog, snapshots: new MemorySnapshotStore(), accounts: new MemoryAccounts(), audit: new MemoryAuditLog(), feeds: new MemoryFeedStore(), archive: new MemoryArchiveStore() };
+    ports = { log: memoryLog, snapshots: new MemorySnapshotStore(), accounts: new MemoryAccounts(), audit: new MemoryAuditLog(), feeds: new MemoryFeedStore(), archive: new MemoryArchiveStore(), notifyClaims: new MemoryNotifyClaims() };
   }
 
   const deviceToken = await seedAccounts(ports.accounts, systemClock);
@@ -169,6 +172,8 @@ async function main(): Promise<void> {
       allowedOrigins: settings.allowedOrigins,
       isUnavailable: isRedisUnavailable,
       tokenTtlMs: settings.tokenTtlMs,
+      publicUrl: settings.publicUrl,
+      smtpUrl: settings.smtpUrl,
     },
   );
   const base = `http://localhost:${app.port}`;

@@ -9,6 +9,7 @@ import { RedisAccounts } from './adapters/redis/accounts';
 import { RedisAuditLog } from './adapters/redis/audit-log';
 import { RedisFeedStore } from './adapters/redis/feed-store';
 import { RedisArchiveStore } from './adapters/redis/archive-store';
+import { RedisNotifyClaims } from './adapters/redis/notify-claims';
 import { startApp } from './app';
 import { readSettings, SettingsError, type Settings } from './env';
 import { createLogger } from './logger';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
       audit: new RedisAuditLog(clients.main, settings.redisPrefix),
       feeds: new RedisFeedStore(clients.main, settings.redisPrefix),
       archive: new RedisArchiveStore(clients.main, settings.redisPrefix),
+      notifyClaims: new RedisNotifyClaims(clients.main, settings.redisPrefix),
       clock: systemClock,
       logger,
     },
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
       allowedOrigins: settings.allowedOrigins,
       isUnavailable: isRedisUnavailable,
       tokenTtlMs: settings.tokenTtlMs,
+      publicUrl: settings.publicUrl,
+      smtpUrl: settings.smtpUrl,
     },
   );
   console.log(`wallboard: serving ${settings.config.centerName} on ${app.url} (port ${app.port})`);

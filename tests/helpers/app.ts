@@ -17,6 +17,8 @@ import { RedisAccounts } from '../../server/adapters/redis/accounts';
 import { RedisAuditLog } from '../../server/adapters/redis/audit-log';
 import { RedisFeedStore } from '../../server/adapters/redis/feed-store';
 import { RedisArchiveStore } from '../../server/adapters/redis/archive-store';
+import { RedisNotifyClaims } from '../../server/adapters/redis/notify-claims';
+import type { NotifyTuning } from '../../server/notify/notifier';
 import { compareStreamIds } from '../../server/core/stream-id';
 import type { Clock } from '../../server/ports';
 import { defaultConfig, type CenterConfig } from '../../shared/config';
@@ -138,6 +140,10 @@ export interface TestAppOptions {
   feedTtlMs?: number;
   /** how often the node reads the feed keys (default 5 s) */
   feedPollMs?: number;
+  /** PUBLIC_URL and SMTP_URL as the node gets them, and shortened notification timings */
+  publicUrl?: string | null;
+  smtpUrl?: string | null;
+  notify?: NotifyTuning;
 }
 
 const running = new Set<{ stop(): Promise<void> }>();
@@ -188,6 +194,7 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
         feeds: new RedisFeedStore(clients.main, prefix),
         // as in production (server/main.ts): the daily archive outlives the node
         archive: new RedisArchiveStore(clients.main, prefix),
+        notifyClaims: new RedisNotifyClaims(clients.main, prefix),
         clock,
         logger: createLogger('silent'),
       },
@@ -201,6 +208,9 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
         snapshotEveryMs: o.snapshotEveryMs ?? 60_000,
         feedTtlMs: o.feedTtlMs,
         feedPollMs: o.feedPollMs,
+        publicUrl: o.publicUrl,
+        smtpUrl: o.smtpUrl,
+        notify: o.notify,
       },
     );
   } catch (err) {

@@ -59,6 +59,9 @@ export interface E2eServerOptions {
   config?: CenterConfig;
   /** how often the node reads the feed keys (default 5 s; `app.feeds.poll()` reads at once) */
   feedPollMs?: number;
+  /** PUBLIC_URL and SMTP_URL (notifications) */
+  publicUrl?: string | null;
+  smtpUrl?: string | null;
 }
 
 export interface E2eServer {
@@ -127,6 +130,8 @@ export async function startServer(o: E2eServerOptions): Promise<E2eServer> {
         clientDir,
         snapshotEveryMs: 60_000,
         feedPollMs: o.feedPollMs,
+        publicUrl: o.publicUrl,
+        smtpUrl: o.smtpUrl,
       },
     );
   } catch (err) {
