@@ -29,6 +29,8 @@ import { notifyRouter } from './adapters/http/notify';
 import { MemoryNotifyClaims } from './adapters/memory/memory-notify-claims';
 import { Notifier, type NotifyTuning } from './notify/notifier';
 import { attachRealtime, type Realtime } from './adapters/realtime/socket';
+import { metricsRouter } from './adapters/http/metrics';
+import { Metrics, readerLagSeconds } from './metrics';
 
 export interface AppPorts {
   log: EventLog;
@@ -66,6 +68,10 @@ export interface AppOptions {
   feedTtlMs?: number;
   /** how often the feed keys are read (default 5 s) */
   feedPollMs?: number;
+  /** METRICS_TOKEN: bearer token of GET /metrics; none: no metrics are kept and the route is 404 */
+  metricsToken?: string | null;
+  /** TRUST_PROXY: Express `trust proxy` (default false: X-Forwarded-For is not believed) */
+  trustProxy?: boolean | number | string;
   /** PUBLIC_URL (links in notifications) and SMTP_URL (e-mail notifications) */
   publicUrl?: string | null;
   smtpUrl?: string | null;
@@ -84,6 +90,8 @@ export interface RunningApp {
   keeper: ArchiveKeeper;
   reports: ReportsService;
   staffing: StaffingService;
+  /** the Prometheus metrics (GET /metrics), or null without METRICS_TOKEN */
+  metrics: Metrics | null;
   /** the notifications of CONFIG_FILE `notify` */
   notifier: Notifier;
   stop(): Promise<void>;
@@ -134,6 +142,16 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
   const tokens = new TokenService(ports.accounts, clock, o.tokenTtlMs);
   let realtime: Realtime | null = null;
   const disconnect = (m: { deviceId?: string; username?: string }) => realtime?.disconnect(m);
+  const metrics = o.metricsToken
+    ? new Metrics({
+        processed: () => replica.processed,
+        readerLag: () => readerLagSeconds(replica, () => ports.log.lastId(), clock.now()),
+        sockets: () => realtime?.sockets() ?? { wall: 0, lead: 0, director: 0, admin: 0 },
+        feeds: () => feeds.feeds(),
+        alerts: () => view.latest().alerts,
+      })
+    : null;
+  if (metrics) view.onTimed((s) => metrics.publishSeconds.observe(s));
 
   const http = createHttpApp({
     logger,
@@ -142,6 +160,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
     clientDir: o.clientDir,
     allowedOrigins,
     isUnavailable: o.isUnavailable,
+    trustProxy: o.trustProxy,
     routers: [
       ingestRouter({ log: ports.log, ingestToken: o.ingestToken, clock, eventTime: o.config.eventTime }),
       peopleRouter({ accounts: ports.accounts, audit: ports.audit, tokens, clock, disconnect, loginLimit: o.loginLimit }),
@@ -151,6 +170,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
       feedsRouter({ store: feedStore, monitor: feeds, ingestToken: o.ingestToken, tokens, ttlMs: o.feedTtlMs }),
       shiftsRouter({ log: ports.log, replica, view, tokens, audit: ports.audit, clock, config: o.config, reports, staffing }),
       notifyRouter({ notifier, tokens }),
+      metricsRouter({ token: o.metricsToken ?? null, metrics }),
     ],
     ready: async () => {
       if (!replica.connected) return { ok: false, reason: 'event log unreachable' };
@@ -171,6 +191,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
     allowedOrigins,
     heartbeat: () => ({ serverTime: clock.now(), cursor: replica.cursor, logConnected: replica.connected }),
     clock,
+    patchBytes: metrics ? (bytes) => metrics.patchBytes.observe(bytes) : undefined,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -189,6 +210,7 @@ export async function startApp(ports: AppPorts, o: AppOptions): Promise<RunningA
     keeper,
     reports,
     staffing,
+    metrics,
     notifier,
     async stop() {
       await notifier.stop();

@@ -43,6 +43,8 @@ export class LiveView {
   private lastPublishAt = -Infinity;
   private tick: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
+  /** told how long each publish's derive + diff took, in seconds (the metrics), or null */
+  private timed: ((seconds: number) => void) | null = null;
 
   constructor(
     private readonly replica: Replica,
@@ -90,6 +92,11 @@ export class LiveView {
   /** Something `derive` reads besides the replica changed (the feeds): publish it soon, as a state change is. */
   changed(): void {
     this.schedule();
+  }
+
+  /** Reports the time of every publish attempt's derive + diff (seconds), published or not. */
+  onTimed(fn: ((seconds: number) => void) | null): void {
+    this.timed = fn;
   }
 
   subscribe(fn: (p: Published) => void): () => void {
@@ -142,8 +149,10 @@ export class LiveView {
    * snapshot already contains this patch); it can never miss a patch nor get one twice.
    */
   publish(): void {
+    const started = this.timed ? performance.now() : 0;
     const next = this.current();
     const ops = diff(this.base, next);
+    if (this.timed) this.timed((performance.now() - started) / 1000);
     const cursorMoved = next.cursor !== this.base.cursor;
     if (ops.length === 0 && !cursorMoved) return;
     if (!cursorMoved && onlyClock(ops)) return;

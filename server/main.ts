@@ -29,10 +29,16 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(settings.logLevel);
   let clients;
+  // REDIS_SENTINELS: the master the sentinels name (REDIS_URL then only gives a password and database)
+  const sentinels = settings.sentinels;
+  const target = sentinels ? { sentinels: sentinels.hosts, name: sentinels.name, url: settings.redisUrl } : settings.redisUrl;
   try {
-    clients = await createRedisClients(settings.redisUrl, settings.redisPrefix, { logger, connectTimeoutMs: 5000 });
+    clients = await createRedisClients(target, settings.redisPrefix, { logger, connectTimeoutMs: 5000 });
   } catch {
-    console.error(`wallboard: Redis is not reachable at ${new URL(settings.redisUrl).host} (REDIS_URL); npm start requires Redis (npm run demo works without it)`);
+    const where = sentinels
+      ? `through the sentinels ${sentinels.hosts.map((h) => `${h.host}:${h.port}`).join(',')} as "${sentinels.name}" (REDIS_SENTINELS, REDIS_SENTINEL_NAME)`
+      : `at ${new URL(settings.redisUrl).host} (REDIS_URL)`;
+    console.error(`wallboard: Redis is not reachable ${where}; npm start requires Redis (npm run demo works without it)`);
     process.exit(1);
   }
   const log = new RedisEventLog(clients.main, clients.reader, settings.redisPrefix);
@@ -60,6 +66,8 @@ async function main(): Promise<void> {
       tokenTtlMs: settings.tokenTtlMs,
       publicUrl: settings.publicUrl,
       smtpUrl: settings.smtpUrl,
+      metricsToken: settings.metricsToken,
+      trustProxy: settings.trustProxy,
     },
   );
   console.log(`wallboard: serving ${settings.config.centerName} on ${app.url} (port ${app.port})`);

@@ -79,6 +79,12 @@ export class Replica {
   private saving: Promise<void> = Promise.resolve();
   /** days finalised by pruning and not yet in the archive, with the position they were final at */
   private pendingDays: { day: DayArchive; asOf: string }[] = [];
+  /**
+   * Stream entries this process took from the log since it started, as the core counts them (the
+   * state's own counters live as long as the state: snapshots carry them, a rebuild resets them).
+   * Read by the metrics (`hotline_events_*_total`).
+   */
+  readonly processed = { applied: 0, rejected: 0, duplicates: 0 };
   private readonly o: Required<ReplicaOptions>;
 
   constructor(options: ReplicaOptions) {
@@ -173,7 +179,7 @@ export class Replica {
       this.o.logger.warn('snapshot unreadable, of another version or of other settings; replaying the whole log');
       return;
     }
-    if (saved.generation !== log.generation || compareStreamIds(saved.cursor, log.lastGeneratedId) > 0) {
+    if (saved.generation !== log.generation || compareStreamIds(saved.cursor, log.lastGeneratedId) > 0 || (this.o.log.holds && !(await this.o.log.holds(saved.cursor)))) {
       this.o.logger.error({ cursor: saved.cursor }, 'the snapshot is not of this event log (was the log lost or restored?); rebuilding from the log');
       return;
     }
@@ -184,8 +190,9 @@ export class Replica {
   }
 
   /**
-   * Whether the log is still the one this node's state came from: same generation, and not behind
-   * the cursor (a restored older backup). When not, flags the loss for the read loop.
+   * Whether the log is still the one this node's state came from: same generation, not behind the
+   * cursor (a restored older backup), and still holding the entry at the cursor (a failover to a
+   * replica that lacked it). When not, flags the loss for the read loop.
    */
   private async checkLog(): Promise<boolean> {
     // the cursor as it is now: the reader may apply newer entries while the identity is on its way,
@@ -193,8 +200,10 @@ export class Replica {
     const cursor = this.cursorValue;
     const generation = this.generation;
     const log = await this.o.log.identity();
+    // the entry at the cursor too: after a failover the log may go on without the last entries read
+    const same = log.generation === generation && compareStreamIds(cursor, log.lastGeneratedId) <= 0 && (cursor === '0-0' || !this.o.log.holds || (await this.o.log.holds(cursor)));
     if (generation !== this.generation) return true; // rebuilt meanwhile: that rebuild checked already
-    if (log.generation === generation && compareStreamIds(cursor, log.lastGeneratedId) <= 0) return true;
+    if (same) return true;
     this.logLost = log.generation;
     return false;
   }
@@ -308,6 +317,8 @@ export class Replica {
   /** Applies a batch of entries in order and copies the refused ones to the rejected stream. */
   private async applyBatch(entries: LogEntry[]): Promise<void> {
     const refused: { entry: LogEntry; reason: string }[] = [];
+    const counters = this.reducer.state.counters;
+    const before = { applied: counters.applied, rejected: counters.rejected, duplicates: counters.duplicates };
     // the batch is applied without an await in between, so a snapshot never sees half of it
     for (const entry of entries) {
       const reason = this.applyEntry(entry);
@@ -317,6 +328,9 @@ export class Replica {
       const done = this.reducer.takeFinalized();
       for (const day of done) this.pendingDays.push({ day, asOf: entry.id });
     }
+    this.processed.applied += counters.applied - before.applied;
+    this.processed.rejected += counters.rejected - before.rejected;
+    this.processed.duplicates += counters.duplicates - before.duplicates;
     if (this.pendingDays.length > 0) await this.flushArchive();
     for (const { entry, reason } of refused) {
       this.o.logger.warn({ id: entry.id, reason }, 'rejected stream entry');

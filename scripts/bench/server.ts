@@ -93,6 +93,8 @@ async function main(): Promise<void> {
       port: Number(process.env.BENCH_PORT ?? '0'),
       host: '127.0.0.1',
       ingestToken: process.env.BENCH_INGEST_TOKEN || null,
+      // METRICS_TOKEN in the bench's environment: the server keeps its Prometheus metrics (their cost)
+      metricsToken: process.env.METRICS_TOKEN || null,
       adminPassword: null,
       clientDir: null,
       isUnavailable: isRedisUnavailable,

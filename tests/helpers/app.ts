@@ -144,6 +144,12 @@ export interface TestAppOptions {
   publicUrl?: string | null;
   smtpUrl?: string | null;
   notify?: NotifyTuning;
+  /** METRICS_TOKEN (default none: GET /metrics is 404) */
+  metricsToken?: string | null;
+  /** TRUST_PROXY (default off) */
+  trustProxy?: boolean | number | string;
+  /** sign-in attempts per window before 429 (default 10) */
+  loginLimit?: number;
 }
 
 const running = new Set<{ stop(): Promise<void> }>();
@@ -211,6 +217,9 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
         publicUrl: o.publicUrl,
         smtpUrl: o.smtpUrl,
         notify: o.notify,
+        metricsToken: o.metricsToken ?? null,
+        trustProxy: o.trustProxy,
+        loginLimit: o.loginLimit,
       },
     );
   } catch (err) {

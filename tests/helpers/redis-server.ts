@@ -19,13 +19,13 @@ export const REDIS_MISSING = 'redis-server not found: install it (apt-get instal
 const STARTUP_TIMEOUT_MS = 10_000;
 
 /** A one-line error: the stack of this helper would only bury the install hint. */
-function oneLine(message: string): Error {
+export function oneLine(message: string): Error {
   const err = new Error(message);
   err.stack = message;
   return err;
 }
 
-function onPath(command: string): boolean {
+export function onPath(command: string): boolean {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
     if (!dir) continue;
     try {
@@ -38,7 +38,7 @@ function onPath(command: string): boolean {
   return false;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -51,7 +51,7 @@ function freePort(): Promise<number> {
 }
 
 /** One PING over a bare socket: true on +PONG. Avoids a client library's reconnect noise while waiting. */
-function ping(port: number): Promise<boolean> {
+export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     let reply = '';
@@ -74,7 +74,7 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -82,12 +82,16 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(killer);
 }
 
-async function startOnce(port: number): Promise<RunningRedis> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+async function startOnce(port: number, extraArgs: string[] = []): Promise<RunningRedis> {
+  return launch(port, ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', ...extraArgs]);
+}
+
+/**
+ * Spawns `redis-server args…` and resolves once `port` answers PING (a sentinel answers it too).
+ * Throws the install hint when the binary is missing, the server's last line when it exits early.
+ */
+export async function launch(port: number, args: string[]): Promise<RunningRedis> {
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   // Keep only the tail of the output: enough to explain a failed start, bounded for a long run.
   let output = '';
   const keep = (chunk: Buffer): void => {
@@ -138,8 +142,11 @@ export async function startRedis(): Promise<RunningRedis> {
   throw lastError;
 }
 
-/** Starts redis-server on a given port (to bring one back where it was, in outage tests). */
-export function startRedisOn(port: number): Promise<RunningRedis> {
+/**
+ * Starts redis-server on a given port (to bring one back where it was, in outage tests), with
+ * `extraArgs` after the usual ones (e.g. `--replicaof 127.0.0.1 6390`).
+ */
+export function startRedisOn(port: number, extraArgs: string[] = []): Promise<RunningRedis> {
   if (!onPath('redis-server')) throw oneLine(REDIS_MISSING);
-  return startOnce(port);
+  return startOnce(port, extraArgs);
 }

@@ -24,12 +24,29 @@ export interface HttpAppDeps {
   allowedOrigins: string[];
   /** recognises errors of an unreachable store (answered 503, not 500) */
   isUnavailable?: (err: unknown) => boolean;
+  /**
+   * Express `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For is believed for `req.ip`,
+   * the address the sign-in rate limit counts by. Default false: the connection's own address.
+   */
+  trustProxy?: boolean | number | string;
 }
 
 export function createHttpApp(d: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', d.trustProxy ?? false);
+  if (!d.trustProxy) {
+    // a proxy in front that TRUST_PROXY does not name: every client shares the proxy's address
+    // (one sign-in limit for all). Said once, in the log, rather than on every request.
+    let told = false;
+    app.use((req, _res, next) => {
+      if (!told && req.headers['x-forwarded-for'] !== undefined) {
+        told = true;
+        d.logger.warn({ address: req.socket.remoteAddress }, 'X-Forwarded-For ignored: TRUST_PROXY is off, so rate limits count the proxy\'s address (set TRUST_PROXY to the proxies, e.g. loopback or 1)');
+      }
+      next();
+    });
+  }
   app.use(
     helmet({
       contentSecurityPolicy: {

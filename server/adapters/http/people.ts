@@ -64,7 +64,17 @@ export function peopleRouter(d: PeopleDeps): Router {
   const service = accountsService({ accounts: d.accounts, audit: d.audit, clock: d.clock, disconnect: d.disconnect });
   const limit = d.loginLimit ?? 10;
   const tooMany = (_req: Request, res: Response) => sendError(res, 429, 'too_many_attempts', 'too many sign-in attempts; wait a few minutes');
-  const perAddress = rateLimit({ windowMs: 15 * 60_000, limit: limit * 3, skipSuccessfulRequests: true, handler: tooMany, standardHeaders: 'draft-8', legacyHeaders: false });
+  // per address: req.ip, which follows TRUST_PROXY (http-app.ts logs once when X-Forwarded-For is
+  // ignored, instead of the library's stack trace on stderr)
+  const perAddress = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: limit * 3,
+    skipSuccessfulRequests: true,
+    handler: tooMany,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    validate: { xForwardedForHeader: false },
+  });
   const perUser = rateLimit({
     windowMs: 15 * 60_000,
     limit,
@@ -72,6 +82,7 @@ export function peopleRouter(d: PeopleDeps): Router {
     handler: tooMany,
     standardHeaders: false,
     legacyHeaders: false,
+    validate: { xForwardedForHeader: false },
     keyGenerator: (req) => `user:${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
   });
 

@@ -41,6 +41,8 @@ export interface Realtime {
   io: RealtimeServer;
   /** closes the sockets of a revoked device or of a user whose tokens were voided */
   disconnect(match: { deviceId?: string; username?: string }): void;
+  /** open (signed-in) sockets by role: the size of each role's room */
+  sockets(): Record<Role, number>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,8 @@ export function attachRealtime(
     /** what every client hears every 2 s, so a quiet hall is not mistaken for a stale screen */
     heartbeat: () => { serverTime: number; cursor: string; logConnected: boolean };
     clock: Clock;
+    /** told the size in bytes of every broadcast patch, as Socket.IO encoded it (the metrics) */
+    patchBytes?: (bytes: number) => void;
   },
 ): Realtime {
   const io: RealtimeServer = new Server(http, {
@@ -69,6 +73,25 @@ export function attachRealtime(
       cb(null, same || d.allowedOrigins.includes(origin));
     },
   });
+
+  // The size of each patch where Socket.IO encodes it, once per broadcast (the adapter encodes the
+  // packet once for every socket of the rooms): measured there, nothing is encoded twice. The
+  // server's own encoder is wrapped, so only this server's packets pass through it.
+  const patchBytes = d.patchBytes;
+  if (patchBytes) {
+    const encoder = io.encoder;
+    const encode = encoder.encode.bind(encoder);
+    encoder.encode = (packet) => {
+      const encoded = encode(packet);
+      const data: unknown = packet.data;
+      if (Array.isArray(data) && data[0] === 'patch') {
+        let bytes = 0;
+        for (const part of encoded as (string | Uint8Array)[]) bytes += typeof part === 'string' ? Buffer.byteLength(part) : part.byteLength;
+        patchBytes(bytes);
+      }
+      return encoded;
+    };
+  }
 
   io.use(async (socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -143,6 +166,10 @@ export function attachRealtime(
 
   return {
     io,
+    sockets() {
+      const size = (role: Role) => io.sockets.adapter.rooms.get(ROLE_ROOMS[role])?.size ?? 0;
+      return { wall: size('wall'), lead: size('lead'), director: size('director'), admin: size('admin') };
+    },
     disconnect(match) {
       for (const s of io.sockets.sockets.values()) {
         const p = s.data.principal;

@@ -6,6 +6,7 @@ import type { HotlineEvent } from '../../../shared/events';
 import { randomUUID } from 'node:crypto';
 import type { EventLog, LogEntry, LogIdentity } from '../../ports';
 import type { RedisClient } from './connect';
+import { compareStreamIds } from '../../core/stream-id';
 
 // Raw RESP2 replies keep every field name, duplicates included, which the validator needs to reject
 // malformed entries; node-redis' typed stream commands fold fields into an object.
@@ -151,6 +152,14 @@ export class RedisEventLog implements EventLog {
       if (!/no such key/i.test(String(err))) throw err;
     }
     return { generation, lastGeneratedId };
+  }
+
+  async holds(id: string): Promise<boolean> {
+    if (id === '0-0') return true;
+    if (parseEntries(await this.main.sendCommand(['XRANGE', this.key, id, id])).length > 0) return true;
+    // not there: trimmed away (older than the oldest entry, or nothing left), or lost
+    const oldest = parseEntries(await this.main.sendCommand(['XRANGE', this.key, '-', '+', 'COUNT', '1']))[0];
+    return oldest === undefined || compareStreamIds(id, oldest.id) < 0;
   }
 
   async trim(beforeMs: number, wholeFrom: number): Promise<number> {
