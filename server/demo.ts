@@ -32,6 +32,11 @@ import { startAsteriskDemo, type AsteriskDemo } from './adapters/pbx/asterisk/de
 const DEMO_PREFIX = 'hotline-demo:';
 /** simulated days before today archived at start, for /reports */
 const HISTORY_DAYS = 28;
+/**
+ * The tickets filed in the last days before today whose lives go on in the live stream (see below);
+ * under retentionDays (7), so that the oldest of their events is still accepted by the stream.
+ */
+const CARRY_DAYS = 6;
 const LEAD_PASSWORD = 'demo-lead-12319';
 /** the simulated center's three 值班长 are these accounts: signed in as one, a lead finds their own shifts' handovers */
 const PEOPLE = [
@@ -127,9 +132,27 @@ async function main(): Promise<void> {
   // the days before today: simulated straight into the archive (the stream refuses events that old),
   // and the log marked as holding nothing before today, so the replica reads those days from the archive
   const todayStart = startOfDay(systemClock.now(), settings.config.timeZone);
-  const history = await archiveHistory(ports.archive, { config: settings.config, seed, incidentsPerDay, todayStart, days: HISTORY_DAYS });
+  //
+  // Tickets live for days after the call (dispatch, reply, follow-up, special task), but the live
+  // stream starts at today's midnight. So the history also hands over the whole lives of the
+  // tickets filed in its last CARRY_DAYS days (carry: every event from ticket.created to
+  // ticket.closed, those still to come included, from the same seeded run as the archive), and the
+  // live simulator appends the ones up to now at once, with their original times (≤ 7 days old:
+  // the stream takes them), and the rest when their time comes. The wall so opens on the open
+  // dispatches, special tasks and overdue/stalled/returned-twice alerts the archived days left,
+  // and they move on as they would have. No day is counted twice: the carried follow-ups of the
+  // days before today fall before the log's trim point, days the state leaves to the archive
+  // (state.historyFrom: neither the month's figures nor /reports nor the archive keeper take them
+  // from the state); today's carried follow-ups are today's, as in the archived run they would be.
+  // Tickets filed before those days stop at midnight (a reply or follow-up past 6 days is rare).
+  // (A configured retentionDays under 7 carries fewer days.)
+  const carryDays = Math.min(CARRY_DAYS, settings.config.eventTime.retentionDays - 1);
+  const history = await archiveHistory(ports.archive, { config: settings.config, seed, incidentsPerDay, todayStart, days: HISTORY_DAYS, carryDays });
   await ports.log.trim(todayStart, todayStart);
-  console.log(`demo: ${history.records.length} days of history archived in ${(history.ms / 1000).toFixed(1)} s`);
+  const carriedNow = history.carry.filter((e) => e.ts <= systemClock.now()).length;
+  console.log(
+    `demo: ${history.records.length} days of history archived in ${(history.ms / 1000).toFixed(1)} s; the last ${carryDays} days' tickets go on in the stream (${carriedNow} of their events so far, ${history.carry.length - carriedNow} to come)`,
+  );
   // a lead who hands over or signs at the screens: the simulated lead neither submits a second
   // record for that boundary nor signs its own, but signs the person's (SimulationOptions.existingHandover)
   let app: RunningApp | null = null;
@@ -155,6 +178,7 @@ async function main(): Promise<void> {
     // a late sign-in in the shift in force, and a late operator and the whole handover at the next boundary
     showcase: true,
     existingHandover,
+    carry: history.carry,
     onError: (err) => logger.warn({ err: String(err) }, 'simulator append failed; retrying'),
   });
   if (speed !== 1) simNow = () => sim.now();
