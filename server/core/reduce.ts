@@ -217,7 +217,7 @@ export class Reducer {
           return;
         }
         this.state.ticketIds.set(e.ticketId, e.ts);
-        const day = startOfDay(e.ts, this.config.timeZone);
+        const day = this.dayOf(e.ts);
         let counts = this.state.categoriesByDay.get(day);
         if (!counts) this.state.categoriesByDay.set(day, (counts = Object.fromEntries(CATEGORIES.map((k) => [k, 0])) as Record<Category, number>));
         counts[e.category]++;
@@ -600,9 +600,36 @@ export class Reducer {
     return out;
   }
 
+  /** the last local day and 30-minute interval looked up: most events fall in the same ones */
+  private dayMemo = { start: 0, end: -1 };
+  private intervalMemo = { start: 0, end: -1 };
+
+  /** Local midnight starting the day of `ts` (memoised: the zone arithmetic is per event otherwise). */
+  private dayOf(ts: number): number {
+    const m = this.dayMemo;
+    if (ts >= m.start && ts < m.end) return m.start;
+    const start = startOfDay(ts, this.config.timeZone);
+    this.dayMemo = { start, end: endOfDay(start, this.config.timeZone) };
+    return start;
+  }
+
+  private dayEndOf(ts: number): number {
+    this.dayOf(ts);
+    return this.dayMemo.end;
+  }
+
+  /** Start of the 30-minute interval of `ts` (memoised likewise). */
+  private intervalOf(ts: number): number {
+    const m = this.intervalMemo;
+    if (ts >= m.start && ts < m.end) return m.start;
+    const start = intervalStart(ts, this.config.timeZone);
+    this.intervalMemo = { start, end: start + 30 * 60_000 };
+    return start;
+  }
+
   /** The figures of an agent on the day of `ts`. */
   private agentDay(agentId: string, ts: number): AgentDaySums {
-    const day = startOfDay(ts, this.config.timeZone);
+    const day = this.dayOf(ts);
     // a day that left the state is final (its record counted what was running then, up to its end)
     if (day < this.state.historyFrom) return emptyAgentDay();
     let agents = this.state.agentDays.get(day);
@@ -622,7 +649,7 @@ export class Reducer {
     if (ts > from && a.state !== 'offline' && a.state !== 'logged_in') {
       const tz = this.config.timeZone;
       for (let s = from; s < ts; ) {
-        const e = Math.min(ts, endOfDay(s, tz));
+        const e = Math.min(ts, this.dayEndOf(s));
         const d = this.agentDay(a.id, s);
         const ms = e - s;
         d.signedInMs += ms;
@@ -645,7 +672,7 @@ export class Reducer {
   private addSignedIn(from: number, to: number): void {
     const m = this.state.signedInByInterval;
     for (let s = from; s < to; ) {
-      const k = intervalStart(s, this.config.timeZone);
+      const k = this.intervalOf(s);
       const e = Math.min(to, k + 30 * 60_000);
       m.set(k, (m.get(k) ?? 0) + (e - s));
       s = e;
@@ -706,7 +733,7 @@ export class Reducer {
     c.counted =
       old && old.queuedAt === q
         ? { ...old, terms }
-        : { queuedAt: q, day: startOfDay(q, tz), shift: shiftAt(q, this.config).start, interval: intervalStart(q, tz), terms };
+        : { queuedAt: q, day: this.dayOf(q), shift: shiftAt(q, this.config).start, interval: this.intervalOf(q), terms };
     this.count(c.counted, 1);
   }
 

@@ -261,15 +261,17 @@ export function staffingView(state: State, now: number, config: CenterConfig, fo
   const starts = intervalStarts(endOfDay(now, tz) - 1, tz);
   const rostered = rosteredByInterval(state, starts, config);
   const f = forecast && forecast.day === today ? forecast.intervals : null;
-  let signedInNow = 0;
-  for (const a of state.agents.values()) if (SIGNED_IN.has(a.state)) signedInNow++;
+  // the spells running now (not yet in signedInByInterval), gathered once
+  const since: number[] = [];
+  for (const a of state.agents.values()) if (SIGNED_IN.has(a.state)) since.push(a.since);
+  const signedInNow = since.length;
   return starts.map((start, i) => {
     const fc = f?.get(start);
     let signedIn: number | null = null;
     if (start <= now) {
       const end = Math.min(now, start + INTERVAL);
       let ms = state.signedInByInterval.get(start) ?? 0;
-      for (const a of state.agents.values()) if (SIGNED_IN.has(a.state)) ms += Math.max(0, end - Math.max(a.since, start));
+      for (const x of since) if (x < end) ms += end - Math.max(x, start);
       signedIn = end > start ? Math.round((ms / (end - start)) * 10) / 10 : signedInNow;
     }
     return {
