@@ -29,6 +29,8 @@ const CODE_TEXT: ReadonlyMap<string, MessageKey> = new Map<string, MessageKey>([
   ['unknown_handover', 'err_unknown_handover'],
   ['handover_accepted', 'err_handover_accepted'],
   ['invalid_roster', 'err_invalid_roster'],
+  ['unknown_ticket', 'err_unknown_ticket'],
+  ['ticket_closed', 'err_ticket_closed'],
 ]);
 import { clearSession, personToken } from './token';
 

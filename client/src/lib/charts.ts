@@ -36,6 +36,11 @@ export const CHART_COLORS = {
   text: '#c9d2e0',
   count: '#a9c1ec',
   category: '#8f7cf0',
+  /** dissatisfied follow-ups (by category, by unit) and the satisfaction line */
+  dissatisfied: '#f2777a',
+  /** a bar for the rest taken together */
+  others: '#56647d',
+  satisfaction: '#c9a7ff',
   waiting: '#5fb4ff',
   waitingFill: 'rgba(95, 180, 255, 0.22)',
   // staffing: agents required, rostered and signed in (lines), calls forecast (bars), now
@@ -78,6 +83,8 @@ export interface LiveChartSetup<T extends ChartType = ChartType> {
    * resize charts).
    */
   fixedSize?: { width: number; height: number; pixelRatio: number };
+  /** 'y': horizontal bars (the categories down the side) */
+  indexAxis?: 'x' | 'y';
 }
 
 /**
@@ -99,6 +106,7 @@ export function createLiveChart<T extends ChartType>(canvas: HTMLCanvasElement, 
       responsive: !fixed,
       maintainAspectRatio: false,
       ...(fixed ? { devicePixelRatio: fixed.pixelRatio } : {}),
+      ...(setup.indexAxis ? { indexAxis: setup.indexAxis } : {}),
       events: [],
       plugins: { legend: { display: false }, tooltip: { enabled: false } },
       scales: setup.scales,
@@ -123,7 +131,10 @@ export function redrawWhenFontReady<T extends ChartType>(chart: Chart<T>, sizePx
     .catch(() => undefined);
 }
 
-/** Draws each bar's value above it (bar charts read from across a room need no axis to count). */
+/**
+ * Draws each bar's value above it (bar charts read from across a room need no axis to count); on
+ * horizontal bars (`indexAxis: 'y'`), after its end.
+ */
 export const barValueLabels: Plugin<'bar'> = {
   id: 'barValueLabels',
   afterDatasetsDraw(chart) {
@@ -131,19 +142,21 @@ export const barValueLabels: Plugin<'bar'> = {
       | { size: number; color: string }
       | undefined;
     if (!opts) return;
+    const horizontal = chart.options.indexAxis === 'y';
     const { ctx } = chart;
     ctx.save();
     ctx.font = `700 ${opts.size}px ${FONT_FAMILY}`;
     ctx.fillStyle = opts.color;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'bottom';
+    ctx.textAlign = horizontal ? 'left' : 'center';
+    ctx.textBaseline = horizontal ? 'middle' : 'bottom';
     chart.data.datasets.forEach((ds, di) => {
       const meta = chart.getDatasetMeta(di);
       meta.data.forEach((bar, i) => {
         const v = ds.data[i];
         if (typeof v !== 'number') return;
         const { x, y } = bar.getProps(['x', 'y'], true) as { x: number; y: number };
-        ctx.fillText(String(v), x, y - opts.size * 0.15);
+        if (horizontal) ctx.fillText(String(v), x + opts.size * 0.3, y);
+        else ctx.fillText(String(v), x, y - opts.size * 0.15);
       });
     });
     ctx.restore();

@@ -1,4 +1,7 @@
 /** Short feedback messages for the people's pages: success fades by itself, errors stay a while longer. */
+import { errorText } from './api';
+import { t } from './i18n';
+
 export interface Toast {
   id: number;
   kind: 'ok' | 'error' | 'info';
@@ -18,4 +21,11 @@ export function toast(kind: Toast['kind'], text: string): void {
   toasts.push({ id, kind, text });
   while (toasts.length > 3) toasts.shift();
   setTimeout(() => dismissToast(id), kind === 'error' ? 8000 : 4000);
+}
+
+/** A failed action as a toast ("督办：<why>"); returns the why, for the form to show beside its button. */
+export function toastFailure(what: string, e: unknown): string {
+  const reason = errorText(e);
+  toast('error', t('withReason', { what, reason }));
+  return reason;
 }

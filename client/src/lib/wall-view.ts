@@ -29,6 +29,18 @@ export function sortAlerts(alerts: readonly AlertView[]): AlertView[] {
 /** The rules whose alerts are about one agent (the subject is a 工号). */
 export const AGENT_RULES: ReadonlySet<string> = new Set(['rona', 'not_signed_in', 'busy_too_long', 'restricted_window']);
 
+/**
+ * The rules about one ticket (FOLLOWUP.md): days-long work for the lead's list. The public wall
+ * shows none of them: they name the ticket, its unit and who registered it, and a center with many
+ * overdue dispatches would push the call floor's own alerts off the strip.
+ */
+export const TICKET_RULES: ReadonlySet<string> = new Set(['ticket_returned_twice', 'dispatch_overdue', 'special_task_stalled']);
+
+/** The alerts the wall shows: all but the ticket rules'. */
+export function wallAlerts(alerts: readonly AlertView[]): AlertView[] {
+  return alerts.filter((a) => !TICKET_RULES.has(a.rule));
+}
+
 /** The worst alert severity per agent id (agent-subject rules), for badges on the seat tiles. */
 export function agentAlertSeverity(alerts: readonly AlertView[]): Map<string, 'warning' | 'critical'> {
   const out = new Map<string, 'warning' | 'critical'>();
