@@ -13,62 +13,26 @@ import { forecastDays, forecastFor } from './core/staffing';
 import type { State } from './core/state';
 import type { Clock } from './ports';
 import type { ReportsService } from './reports-service';
+import { ArchiveInput } from './archive-input';
 
-export const FORECAST_REFRESH_MS = 10 * 60_000;
-
-export class StaffingService {
-  private today: StaffingForecast | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private listeners = new Set<() => void>();
-
+export class StaffingService extends ArchiveInput<StaffingForecast> {
   constructor(
     private readonly state: () => State,
     private readonly reports: ReportsService,
     private readonly config: CenterConfig,
-    private readonly clock: Clock,
-    private readonly logger: Pick<Logger, 'warn'>,
-  ) {}
-
-  /** The forecast the live view shows (null until worked out). */
-  current(): StaffingForecast | null {
-    return this.today;
+    clock: Clock,
+    logger: Pick<Logger, 'warn'>,
+  ) {
+    super(clock, config.timeZone, logger, 'staffing forecast');
   }
 
-  onChange(fn: () => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+  /** Today's forecast (the live view's). */
+  protected read(): Promise<StaffingForecast> {
+    return this.forecast(startOfDay(this.clock.now(), this.timeZone));
   }
 
-  async start(): Promise<void> {
-    await this.refresh();
-    // every minute: cheap unless the day changed or the 10 minutes are up
-    let last = this.clock.now();
-    this.timer = setInterval(() => {
-      const now = this.clock.now();
-      const dayChanged = this.today !== null && this.today.day !== startOfDay(now, this.config.timeZone);
-      if (dayChanged || now - last >= FORECAST_REFRESH_MS) {
-        last = now;
-        void this.refresh();
-      }
-    }, 60_000);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  /** Works today's forecast out again; listeners hear when it changed. */
-  async refresh(): Promise<void> {
-    try {
-      const next = await this.forecast(startOfDay(this.clock.now(), this.config.timeZone));
-      const changed = JSON.stringify([...(this.today?.intervals ?? [])]) !== JSON.stringify([...next.intervals]) || this.today?.day !== next.day;
-      this.today = next;
-      if (changed) for (const fn of this.listeners) fn();
-    } catch (err) {
-      this.logger.warn({ err: String(err) }, 'staffing forecast not worked out; will retry');
-    }
+  protected keyOf(f: StaffingForecast): string {
+    return JSON.stringify([f.day, [...f.intervals]]);
   }
 
   /** The forecast for the day starting at `day`. */
