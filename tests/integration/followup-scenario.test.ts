@@ -42,6 +42,7 @@
  *           t09: follow-up 10:00 BASICALLY (ends the task), closed 10:05
  *           14:00 the lead supervises t02 (POST …/t02/supervise), 14:30 the director supervises t05
  */
+import { request, type RequestOptions } from '../helpers/app';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppPorts, type RunningApp } from '../../server/app';
 import { createLogger } from '../../server/logger';
@@ -199,24 +200,13 @@ async function restart(): Promise<void> {
   await start();
 }
 
-async function http(path: string, o: { token?: string | null; body?: unknown; method?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
-  let body: string | undefined;
-  if (o.body !== undefined) {
-    body = JSON.stringify(o.body);
-    headers['content-type'] = 'application/json';
-  }
-  const res = await fetch(url + path, { method: o.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
-  const text = await res.text();
-  const json = (res.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : undefined;
-  return { status: res.status, headers: res.headers, text, body: json as any };
-}
+/** A request to the node under test (tests/helpers/app.ts `request`). */
+const http = (path: string, o: RequestOptions = {}) => request(url, path, o);
 
 /** A fresh token (tokens last 12 h by the fake clock, which walks weeks here). */
 async function login(username: string, password = PASSWORD): Promise<string> {
   const r = await http('/api/v1/login', { body: { username, password } });
-  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token;
 }
 
@@ -233,13 +223,13 @@ async function ingestAt(clockAt: number, events: HotlineEvent[]): Promise<void> 
   clock.t = clockAt;
   const sorted = [...events].sort((a, b) => a.ts - b.ts);
   const r = await http('/api/v1/events', { token: INGEST, body: sorted });
-  if (r.status !== 202) throw new Error(`ingest: ${r.status} ${r.text}`);
+  if (r.status !== 202) throw new Error(`ingest: ${r.status} ${JSON.stringify(r.body)}`);
   await caughtUp(r.body.cursor as string);
 }
 
 async function snapshot(): Promise<Snapshot> {
   const r = await http('/api/v1/snapshot', { token: wall });
-  if (r.status !== 200) throw new Error(`snapshot: ${r.status} ${r.text}`);
+  if (r.status !== 200) throw new Error(`snapshot: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body as Snapshot;
 }
 const TICKET_RULES = new Set(['ticket_returned_twice', 'dispatch_overdue', 'special_task_stalled']);
@@ -371,10 +361,10 @@ beforeAll(async () => {
   const admin = await login('admin', ADMIN_PASSWORD);
   for (const [role, name] of [['lead', 'lead-fs'], ['director', 'director-fs']] as const) {
     const r = await http('/api/v1/users', { token: admin, body: { username: name, password: PASSWORD, role } });
-    if (r.status !== 201) throw new Error(`create ${role}: ${r.status} ${r.text}`);
+    if (r.status !== 201) throw new Error(`create ${role}: ${r.status} ${JSON.stringify(r.body)}`);
   }
   const dev = await http('/api/v1/devices', { token: admin, body: { name: '大厅大屏' } });
-  if (dev.status !== 201) throw new Error(`create device: ${dev.status} ${dev.text}`);
+  if (dev.status !== 201) throw new Error(`create device: ${dev.status} ${JSON.stringify(dev.body)}`);
   wall = dev.body.token;
 
   await ingestAt(e1('18:00'), E1_EVENTS());

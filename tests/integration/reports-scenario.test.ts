@@ -88,6 +88,7 @@
  *   11:59:00 incident inc3 urgent raised, not acknowledged: deadline 12:01:00 is still ahead → not late
  *   then the LATE batch above (D1 ticket, D2 c10 and its callback)
  */
+import { request, type RequestOptions } from '../helpers/app';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../server/app';
 import { createLogger } from '../../server/logger';
@@ -136,23 +137,12 @@ let admin: string;
 let wall: string;
 const archive = new MemoryArchiveStore();
 
-async function http(path: string, o: { token?: string | null; body?: unknown; method?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
-  let body: string | undefined;
-  if (o.body !== undefined) {
-    body = JSON.stringify(o.body);
-    headers['content-type'] = 'application/json';
-  }
-  const res = await fetch(url + path, { method: o.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
-  const text = await res.text();
-  const json = (res.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : undefined;
-  return { status: res.status, headers: res.headers, text, body: json as any };
-}
+/** A request to the node under test (tests/helpers/app.ts `request`). */
+const http = (path: string, o: RequestOptions = {}) => request(url, path, o);
 
 async function login(username: string, password: string): Promise<string> {
   const r = await http('/api/v1/login', { body: { username, password } });
-  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token;
 }
 
@@ -160,7 +150,7 @@ async function login(username: string, password: string): Promise<string> {
 async function ingestAt(clockAt: number, events: HotlineEvent[]): Promise<void> {
   clock.t = clockAt;
   const r = await http('/api/v1/events', { token: INGEST, body: events });
-  if (r.status !== 202) throw new Error(`ingest: ${r.status} ${r.text}`);
+  if (r.status !== 202) throw new Error(`ingest: ${r.status} ${JSON.stringify(r.body)}`);
   const cursor = r.body.cursor as string;
   const until = Date.now() + 5_000;
   while (compareStreamIds(app.replica.cursor, cursor) < 0) {
@@ -326,12 +316,12 @@ beforeAll(async () => {
   admin = await login('admin', ADMIN_PASSWORD);
   for (const [role, name] of [['lead', 'lead-rs'], ['director', 'director-rs']] as const) {
     const r = await http('/api/v1/users', { token: admin, body: { username: name, password: PASSWORD, role } });
-    if (r.status !== 201) throw new Error(`create ${role}: ${r.status} ${r.text}`);
+    if (r.status !== 201) throw new Error(`create ${role}: ${r.status} ${JSON.stringify(r.body)}`);
   }
   lead = await login('lead-rs', PASSWORD);
   director = await login('director-rs', PASSWORD);
   const dev = await http('/api/v1/devices', { token: admin, body: { name: '大厅大屏' } });
-  if (dev.status !== 201) throw new Error(`create device: ${dev.status} ${dev.text}`);
+  if (dev.status !== 201) throw new Error(`create device: ${dev.status} ${JSON.stringify(dev.body)}`);
   wall = dev.body.token;
 }, 60_000);
 
