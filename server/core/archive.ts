@@ -10,7 +10,7 @@
  */
 import type { CenterConfig } from '../../shared/config';
 import { CATEGORIES, type Category } from '../../shared/events';
-import type { ViolationRule } from '../../shared/reports';
+import type { HandoverRow, ViolationRule } from '../../shared/reports';
 import { endOfDay, localDate, startOfDay } from '../../shared/time';
 import { leadAckDeadline } from './incidents';
 import { emptySums } from './metrics';
@@ -62,18 +62,8 @@ export interface DayArchive {
   followup: FollowupRecord;
 }
 
-/** A handover as archived: who handed over and who took over, when, with how many open items. */
-export interface HandoverRecord {
-  boundary: number;
-  handoverId: string;
-  submittedBy: string;
-  submittedAt: number;
-  notes: string;
-  openItems: { missedCalls: number; incidents: number; alerts: number };
-  acceptedBy: string | null;
-  acceptedAt: number | null;
-  acceptNotes: string | null;
-}
+/** A handover as archived: the row the reports give (shared/reports.ts HandoverRow). */
+export type HandoverRecord = HandoverRow;
 
 export function emptyAgentDay(): AgentDaySums {
   return {

@@ -10,11 +10,10 @@
  *
  * Screenshots (1920×1080 wall, 1024×768 tablet) go to /tmp/shots/shift/ (SHIFT_SHOTS overrides).
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, runAxe } from '../helpers/browser';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, runAxe } from '../helpers/browser';
+import { devices } from './support/devices';
 import { buildConfig } from '../../shared/config';
 import { followClock, PASSWORD, startServer, type E2eServer } from './support/server';
 import { historyEvents } from './support/history';
@@ -36,23 +35,10 @@ let pageB: Page;
 let wall: Page;
 /** the missed calls to return when lead A submitted (as /lead listed them) */
 let missedOpen = 0;
-const contexts: BrowserContext[] = [];
-const errors: string[][] = [];
-
-async function device(width: number, height: number, touch = false): Promise<Page> {
-  // bypassCSP: axe-core is injected as an inline script
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, hasTouch: touch, bypassCSP: true });
-  contexts.push(context);
-  const p = await context.newPage();
-  errors.push(collectErrors(p));
-  return p;
-}
-
-async function shot(p: Page, name: string, fullPage = false): Promise<void> {
-  await mkdir(SHOTS, { recursive: true });
-  await p.evaluate(() => document.fonts.ready.then(() => undefined));
-  await p.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled', caret: 'hide', fullPage });
-}
+// pages on devices of their own, their console errors, screenshots into SHOTS (support/devices.ts)
+const screens = devices(() => browser, SHOTS);
+const device = (width: number, height: number, touch = false) => screens.open(width, height, touch);
+const shot = (p: Page, name: string, fullPage = false) => screens.shot(p, name, fullPage);
 
 const signIn = (p: Page, username: string, landing: string) => signInAs(p, server.url, username, PASSWORD, landing);
 const attr = (p: Page, id: string, name: string) => byTid(p, id).first().getAttribute(name);
@@ -103,7 +89,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
+  await screens.close();
   await browser?.close();
   await server?.stop();
 });
@@ -413,5 +399,5 @@ describe('/reports', () => {
 
 it('says nothing went wrong in the browser', () => {
   // refused on purpose: the bad roster (400), the same-person acceptance (409), and no roster yet for the day (404)
-  expect(errors.flat().filter((e) => !/status of (400|404|409)/.test(e))).toEqual([]);
+  expect(screens.errors().filter((e) => !/status of (400|404|409)/.test(e))).toEqual([]);
 });
